@@ -1,0 +1,49 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Strict settings shared by every target: Swift 6 language mode (complete concurrency checking).
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Fathom",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "fathom", targets: ["fathom"]),
+        .library(name: "FathomCore", targets: ["FathomCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // The pure core: standard library only, synchronous, no clock reads, no Foundation.
+        .target(name: "FathomCore", swiftSettings: strict, linkerSettings: [.linkedLibrary("m")]),
+        // zlib from the system (Debian: zlib1g-dev), for gzip input and compressed log lines.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Edge: reading files, directories, stdin and gzip into byte chunks.
+        .target(name: "FathomIO", dependencies: ["FathomCore", "CZlib"], swiftSettings: strict),
+        // Edge: the embedded store (SQLite through GRDB).
+        .target(
+            name: "FathomStore",
+            dependencies: ["FathomCore", "FathomIO", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        // The command-line tool.
+        .executableTarget(
+            name: "fathom",
+            dependencies: [
+                "FathomCore", "FathomIO", "FathomStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"], swiftSettings: strict),
+        .testTarget(name: "FathomIOTests", dependencies: ["FathomIO", "FathomCore"], swiftSettings: strict),
+        .testTarget(name: "FathomStoreTests", dependencies: ["FathomStore", "FathomIO", "FathomCore"], swiftSettings: strict),
+        .testTarget(
+            name: "FathomCLITests", dependencies: ["fathom", "FathomCore"],
+            resources: [.copy("Golden")],
+            swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,94 @@
+/// How input is read: the layout of each line of a source.
+public enum InputFormat: String, Sendable, CaseIterable {
+    /// Decide per source (tail prefixes) and per line (CloudWatch envelopes, JSON records).
+    case auto
+    /// Lines as the runtime and the platform print them (text or Lambda's JSON log format).
+    case text
+    /// Lambda's JSON log format (read exactly like `text`: every line is classified).
+    case json
+    /// `aws logs tail` output: `<iso time> <log stream> <message>`.
+    case tail
+    /// CloudWatch Logs subscription envelopes (`DATA_MESSAGE`), one or more per line.
+    case cwl
+}
+
+/// Settings of one ingestion.
+public struct IngestConfig: Sendable {
+    /// The function every line belongs to, overriding log groups and paths.
+    public var function: String?
+    public var format: InputFormat = .auto
+    /// Keys of JSON log lines that hold correlation ids (top level, or inside a JSON message).
+    public var correlationKeys: [String] = ["correlation_id", "correlationId", "x-correlation-id"]
+    /// Longer lines are quarantined (`line_too_long`) after their first bytes.
+    public var maxLineBytes = 8 << 20
+    /// A MONITORING timestamp further than this from its line's time is quarantined (ms).
+    public var maxSkewMs: Int64 = 3_600_000
+    public var pricing = Pricing()
+    /// Keep each invocation's log lines (for `fathom trace`).
+    public var keepLines = true
+    /// At most this many bytes of lines are kept per invocation.
+    public var maxLinesPerInvocation = 1 << 20
+
+    public init() {}
+}
+
+/// What the ingestor knows of a source before reading it.
+public struct SourceInfo: Sendable, Equatable {
+    /// The source as the user named it (a path, or `-`).
+    public var name: String
+    /// Function, version and log stream implied by the path (`<function>/YYYY/MM/DD/[<version>]<stream>`).
+    public var function: String?
+    public var version: String?
+    public var stream: String?
+
+    public init(name: String, function: String? = nil, version: String? = nil, stream: String? = nil) {
+        self.name = name
+        self.function = function
+        self.version = version
+        self.stream = stream
+    }
+
+    /// What a path says about the logs in it: the exported layout
+    /// `<function>/YYYY/MM/DD/[<version>]<stream>[.log][.gz]`, or a flat file named after its function.
+    public static func from(path: String) -> SourceInfo {
+        if path == "-" { return SourceInfo(name: path) }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        func isDigits(_ s: String, _ n: Int) -> Bool { s.utf8.count == n && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
+        var stem = parts.last ?? path
+        for ext in [".gz", ".log", ".txt", ".json", ".ndjson"] where stem.hasSuffix(ext) {
+            stem = String(stem.dropLast(ext.utf8.count))
+        }
+        if parts.count >= 5 {
+            let n = parts.count
+            if isDigits(parts[n - 4], 4), isDigits(parts[n - 3], 2), isDigits(parts[n - 2], 2) {
+                let function = n >= 5 ? parts[n - 5] : nil
+                let stream = parts[n - 4] + "/" + parts[n - 3] + "/" + parts[n - 2] + "/" + stem
+                return SourceInfo(name: path, function: function, version: StreamName.version(stem), stream: stream)
+            }
+        }
+        return SourceInfo(name: path, function: stem.isEmpty ? nil : stem, version: StreamName.version(stem), stream: nil)
+    }
+}
+
+/// Names of log groups and streams.
+public enum StreamName {
+    /// The text between the first `[` and the following `]` of a log stream name
+    /// (`2019/03/13/[$LATEST]94fa…` → `$LATEST`), if any.
+    public static func version(_ stream: String) -> String? {
+        guard let open = stream.firstIndex(of: "["), let close = stream[open...].firstIndex(of: "]"),
+              stream.index(after: open) < close
+        else { return nil }
+        return String(stream[stream.index(after: open)..<close])
+    }
+
+    /// The function of a log group: `/aws/lambda/<name>` → name; Lambda@Edge `/aws/lambda/us-east-1.<name>` → name;
+    /// a custom group → its last path segment.
+    public static func function(logGroup: String) -> String? {
+        guard let last = logGroup.split(separator: "/").last else { return nil }
+        if logGroup.hasPrefix("/aws/lambda/"), let dot = last.firstIndex(of: "."),
+           last[..<dot].split(separator: "-").count == 3 {
+            return String(last[last.index(after: dot)...])
+        }
+        return String(last)
+    }
+}

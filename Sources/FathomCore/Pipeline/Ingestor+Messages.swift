@@ -1,0 +1,308 @@
+extension Ingestor {
+    /// A message line: a platform line, a JSON record, a runtime-prefixed application line, or
+    /// plain text (a continuation of the line before it in its stream).
+    mutating func handleMessageLine(_ v: ByteView, _ r: Range<Int>, time: Int64?, stream sid: Int,
+                                    display: Range<Int>?, stamp: Bool = false) {
+        if let t = time { streams[sid].lastTime = t }
+        let disp = LineRef(range: display ?? r, stampTime: stamp ? time : nil)
+        guard !r.isEmpty else {
+            handleApp(v, r, level: .unknown, time: time, requestID: nil, stream: sid, line: disp, continuation: true)
+            return
+        }
+        if let p = PlatformLine.parse(v, r) {
+            handlePlatform(p, v, r, time: time, stream: sid, line: disp)
+            return
+        }
+        if v[r.lowerBound] == UInt8(ascii: "{"), handleJSONRecord(v, r, time: time, stream: sid, line: disp) {
+            return
+        }
+        if let pre = RuntimePrefix.parse(v, r) {
+            handleApp(v, pre.message..<r.upperBound, level: pre.level, time: pre.time ?? time, requestID: pre.requestID,
+                      stream: sid, line: disp, continuation: false)
+            return
+        }
+        handleApp(v, r, level: .unknown, time: time, requestID: nil, stream: sid, line: disp, continuation: true)
+    }
+
+    // MARK: - Attribution
+
+    /// The invocation a line belongs to: by request id when it has one, else its stream's.
+    mutating func resolve(_ v: ByteView, _ rid: Range<Int>?, stream sid: Int) -> RequestKey? {
+        if let rid {
+            let key = RequestKey(v, rid)
+            if inflight[key] != nil { return key }
+            if recentlyFinished.contains(key) { return nil }
+            openImplicit(key, v, rid, stream: sid)
+            return key
+        }
+        let s = streams[sid]
+        if let last = s.lastRecord, inflight[last] != nil { return last }
+        if let cur = s.current, inflight[cur] != nil { return cur }
+        return nil
+    }
+
+    /// Opens an invocation first seen through a line other than its START.
+    mutating func openImplicit(_ key: RequestKey, _ v: ByteView, _ rid: Range<Int>, stream sid: Int) {
+        let s = streams[sid]
+        var inv = InFlightInvocation(requestID: v.string(rid), function: s.function, version: s.version ?? "unknown",
+                                     stream: s.name, streamID: sid)
+        inv.streamTimeAtStart = s.lastTime
+        inflight[key] = inv
+    }
+
+    /// Keeps the line with `key`'s invocation, or with the stream's INIT lines, or as plain text.
+    mutating func keep(_ v: ByteView, _ line: LineRef, key: RequestKey?, stream sid: Int, initIfNone: Bool) {
+        if let key, inflight[key] != nil {
+            stats.attributedLines += 1
+            guard config.keepLines else { return }
+            let room = config.maxLinesPerInvocation - (inflight[key]?.lines.count ?? 0)
+            guard room > 0 else { return }
+            inflight[key]!.lineCount += 1
+            appendLine(v, line, to: &inflight[key]!.lines, room: room)
+            return
+        }
+        if initIfNone && streams[sid].current == nil && streams[sid].initLines.count < 65_536 {
+            stats.attributedLines += 1
+            streams[sid].initLineCount += 1
+            if config.keepLines {
+                appendLine(v, line, to: &streams[sid].initLines, room: 65_536)
+            }
+            return
+        }
+        stats.plainLines += 1
+    }
+
+    func appendLine(_ v: ByteView, _ line: LineRef, to out: inout [UInt8], room: Int) {
+        var budget = room
+        if let t = line.stampTime {
+            TimestampParser.appendISO(t, to: &out, fraction: true)
+            out.append(32)
+            budget -= 25
+        }
+        let r = line.range
+        let cut = r.lowerBound..<Swift.max(r.lowerBound, Swift.min(r.upperBound, r.lowerBound + Swift.max(0, budget - 1)))
+        v.append(cut, to: &out)
+        out.append(10)
+    }
+
+    // MARK: - Platform lines
+
+    mutating func handlePlatform(_ p: PlatformLine, _ v: ByteView, _ r: Range<Int>, time: Int64?, stream sid: Int,
+                                 line: LineRef) {
+        switch p {
+        case let .start(rid, version):
+            finalizeReported(stream: sid, keepLast: false)
+            let key = RequestKey(v, rid)
+            if let existing = inflight[key], existing.hasStart {
+                quarantineLine(.duplicateStart, v, r, detail: "request \(existing.requestID) has not ended")
+                return
+            }
+            if inflight[key] == nil {
+                if recentlyFinished.contains(key) { recentlyFinished.remove(key) }
+                openImplicit(key, v, rid, stream: sid)
+            }
+            let ver = version.map { interner.intern(v, $0) } ?? streams[sid].version ?? "unknown"
+            if streams[sid].version == nil, version != nil { streams[sid].version = ver }
+            inflight[key]!.hasStart = true
+            inflight[key]!.version = ver
+            inflight[key]!.startTime = time
+            inflight[key]!.streamTimeAtStart = streams[sid].lastTime
+            if !streams[sid].initLines.isEmpty {
+                inflight[key]!.lines.append(contentsOf: streams[sid].initLines)
+                inflight[key]!.lineCount += streams[sid].initLineCount
+                streams[sid].initLines.removeAll(keepingCapacity: true)
+                streams[sid].initLineCount = 0
+            }
+            keep(v, line, key: key, stream: sid, initIfNone: false)
+            streams[sid].current = key
+            streams[sid].lastRecord = key
+        case let .end(rid):
+            let key = resolve(v, rid, stream: sid)
+            keep(v, line, key: key, stream: sid, initIfNone: false)
+            if let key {
+                inflight[key]?.note(time: time)
+                if streams[sid].current == key { streams[sid].current = nil }
+                streams[sid].lastRecord = key
+            }
+        case let .report(rid, fields):
+            guard let key = resolve(v, rid, stream: sid) else {
+                // A second REPORT for a request already finished (a retry reuses its id): a new invocation.
+                let k = RequestKey(v, rid)
+                recentlyFinished.remove(k)
+                openImplicit(k, v, rid, stream: sid)
+                applyReport(k, fields, v, time: time, stream: sid, line: line)
+                return
+            }
+            applyReport(key, fields, v, time: time, stream: sid, line: line)
+        case .malformedReport:
+            quarantineLine(.badReport, v, r, detail: "REPORT without a readable request id or Duration")
+        case let .xray(trace):
+            let key = streams[sid].lastRecord.flatMap { inflight[$0] != nil ? $0 : nil }
+            if let key, inflight[key]?.xray == nil { inflight[key]!.xray = interner.intern(v, trace) }
+            keep(v, line, key: key, stream: sid, initIfNone: false)
+        case let .runtimeExit(rid, killed):
+            let key = resolve(v, rid, stream: sid)
+            if let key {
+                inflight[key]!.fail(.crash, type: "Runtime.ExitError")
+                if killed { inflight[key]!.killed = true }
+            }
+            keep(v, line, key: key, stream: sid, initIfNone: false)
+        case .environment:
+            let key = streams[sid].current
+            keep(v, line, key: key, stream: sid, initIfNone: true)
+        }
+    }
+
+    mutating func applyReport(_ key: RequestKey, _ f: ReportFields, _ v: ByteView, time: Int64?, stream sid: Int,
+                              line: LineRef) {
+        guard inflight[key] != nil else { return }
+        keep(v, line, key: key, stream: sid, initIfNone: false)
+        var inv = inflight.removeValue(forKey: key)!
+        if !inv.hasStart { stats.reportsWithoutStart += 1 }
+        inv.reported = true
+        inv.reportTime = time
+        inv.report = StoredReport(
+            durationMs: f.durationMs, billedDurationMs: f.billedDurationMs, memorySizeMB: f.memorySizeMB,
+            maxMemoryUsedMB: f.maxMemoryUsedMB, initDurationMs: f.initDurationMs, restoreDurationMs: f.restoreDurationMs)
+        let errorType = f.errorType.map { interner.intern(v, $0) }
+        if let s = f.status, s != .ok {
+            inv.fail(errorType == "Runtime.OutOfMemory" ? .outOfMemory : s, type: errorType)
+        } else if errorType == "Runtime.OutOfMemory" {
+            inv.fail(.outOfMemory, type: errorType)
+        }
+        if let x = f.xrayTraceID, inv.xray == nil { inv.xray = interner.intern(v, x) }
+        inflight[key] = inv
+        streams[sid].reported.append(key)
+        streams[sid].lastRecord = key
+        if streams[sid].current == key { streams[sid].current = nil }
+        if streams[sid].reported.count > 64 { finalize(streams[sid].reported.removeFirst()) }
+    }
+
+    // MARK: - Application lines
+
+    /// An application message (after its runtime prefix, if any).
+    mutating func handleApp(_ v: ByteView, _ m: Range<Int>, level: LogLevel, time: Int64?, requestID: Range<Int>?,
+                            stream sid: Int, line: LineRef, continuation: Bool) {
+        let key = resolve(v, requestID, stream: sid)
+        if let t = time {
+            streams[sid].lastTime = t
+            if let key { inflight[key]?.note(time: t) }
+        }
+        keep(v, line, key: key, stream: sid, initIfNone: true)
+        if let key { streams[sid].lastRecord = key }
+        if !continuation { streams[sid].lastLevel = level }
+        classifyMessage(v, m, level: level, time: time ?? streams[sid].lastTime, key: key, stream: sid,
+                        continuation: continuation)
+    }
+
+    /// Finds what a message means: a metric, a timeout, an unhandled error, embedded JSON.
+    mutating func classifyMessage(_ v: ByteView, _ m: Range<Int>, level: LogLevel, time: Int64?, key: RequestKey?,
+                                  stream sid: Int, continuation: Bool) {
+        guard !m.isEmpty else { return }
+        let first = v[m.lowerBound]
+        if first == UInt8(ascii: "M") && v.matches("MONITORING|", at: m.lowerBound) {
+            handleMonitoring(v, m.lowerBound, m.upperBound, time: time, key: key, stream: sid)
+            return
+        }
+        if first == UInt8(ascii: "{") {
+            scanEmbeddedJSON(v, m, level: level, time: time, key: key, stream: sid)
+            return
+        }
+        if first == UInt8(ascii: "T") {
+            if v.matches("Task timed out after", at: m.lowerBound) {
+                if let key { inflight[key]?.fail(.timeout, type: "Task timed out") }
+                return
+            }
+            if v.matches("Traceback (most recent call last):", at: m.lowerBound) {
+                if continuation, streams[sid].lastLevel.isError, let key, let type = inflight[key]?.pendingErrorType {
+                    inflight[key]!.fail(.error, type: type)
+                }
+                return
+            }
+        }
+        if level.isError, let key {
+            if v.matches("Invoke Error", at: m.lowerBound) || v.matches("Uncaught Exception", at: m.lowerBound)
+                || v.matches("Unhandled Promise Rejection", at: m.lowerBound) {
+                inflight[key]!.fail(.error, type: errorTypeInJSON(v, m) ?? "Error")
+                return
+            }
+            // Python `[ERROR] ValueError: …` then (next line, or in the same message) a traceback.
+            let colon = v.firstIndex(of: UInt8(ascii: ":"), from: m.lowerBound, end: Swift.min(m.upperBound, m.lowerBound + 128))
+            if let colon, colon > m.lowerBound, !(m.lowerBound..<colon).contains(where: { ByteClass.isSpace(v[$0]) }) {
+                let type = interner.intern(v, m.lowerBound..<colon)
+                inflight[key]!.pendingErrorType = type
+                if v.firstIndex(of: "\nTraceback (most recent call last):", from: colon, end: m.upperBound) != nil {
+                    inflight[key]!.fail(.error, type: type)
+                }
+            }
+            if let oom = outOfMemoryText(v, m) { inflight[key]!.fail(.outOfMemory, type: oom) }
+        }
+        if let i = v.firstIndex(of: "MONITORING|", from: m.lowerBound, end: m.upperBound) {
+            handleMonitoring(v, i, m.upperBound, time: time, key: key, stream: sid)
+        }
+    }
+
+    /// The `"errorType":"…"` value in a message, if any.
+    func errorTypeInJSON(_ v: ByteView, _ m: Range<Int>) -> String? {
+        guard let i = v.firstIndex(of: "\"errorType\":\"", from: m.lowerBound, end: m.upperBound) else { return nil }
+        let s = i + 13
+        guard let e = v.firstIndex(of: UInt8(ascii: "\""), from: s, end: m.upperBound), e > s else { return nil }
+        return v.string(s..<e)
+    }
+
+    /// Out-of-memory messages of the runtimes.
+    func outOfMemoryText(_ v: ByteView, _ m: Range<Int>) -> String? {
+        if v.firstIndex(of: "JavaScript heap out of memory", from: m.lowerBound, end: m.upperBound) != nil
+            || v.firstIndex(of: "java.lang.OutOfMemoryError", from: m.lowerBound, end: m.upperBound) != nil
+            || v.firstIndex(of: "fatal error: runtime: out of memory", from: m.lowerBound, end: m.upperBound) != nil
+            || v.firstIndex(of: "MemoryError", from: m.lowerBound, end: Swift.min(m.upperBound, m.lowerBound + 12)) != nil
+            || v.firstIndex(of: "failed to allocate memory (NoMemoryError)", from: m.lowerBound, end: m.upperBound) != nil {
+            return "Runtime.OutOfMemory"
+        }
+        return nil
+    }
+
+    // MARK: - Finalising
+
+    /// Hands out the stream's reported invocations (all, or all but the one its last line belongs to).
+    mutating func finalizeReported(stream sid: Int, keepLast: Bool = true) {
+        guard !streams[sid].reported.isEmpty else { return }
+        let reported = streams[sid].reported
+        streams[sid].reported.removeAll(keepingCapacity: true)
+        for key in reported {
+            if keepLast && key == streams[sid].lastRecord && source != nil {
+                streams[sid].reported.append(key)
+                continue
+            }
+            finalize(key)
+        }
+    }
+
+    mutating func finalize(_ key: RequestKey) {
+        guard let inv = inflight.removeValue(forKey: key) else { return }
+        let done = inv.finished()
+        if inv.reported {
+            stats.invocations += 1
+            aggregator.add(done)
+        } else {
+            stats.incompleteInvocations += 1
+        }
+        stats.functions.insert(done.function)
+        finished.append(done)
+        recentlyFinished.insert(key)
+        recentOrder.append(key)
+        if recentOrder.count > 131_072 {
+            for k in recentOrder.prefix(65_536) { recentlyFinished.remove(k) }
+            recentOrder.removeFirst(65_536)
+        }
+        if streams[inv.streamID].lastRecord == key { streams[inv.streamID].lastRecord = nil }
+        if streams[inv.streamID].current == key { streams[inv.streamID].current = nil }
+    }
+}
+
+/// Which bytes of a line to keep with its invocation, and whether to put its event time first
+/// (lines out of CloudWatch envelopes have no time of their own).
+struct LineRef {
+    var range: Range<Int>
+    var stampTime: Int64?
+}

@@ -1,0 +1,144 @@
+import GRDB
+
+/// The schema of the embedded store and its versioned migrations (GRDB `DatabaseMigrator`).
+///
+/// Version 1 (documented for people in docs/storage.md):
+///
+/// ```sql
+/// meta(key TEXT PRIMARY KEY, value TEXT)                  -- application = fathom, schema_version = 1
+/// series(id INTEGER PRIMARY KEY AUTOINCREMENT,            -- ids are never reused, even after reset
+///        name TEXT, kind TEXT CHECK(kind IN (count, gauge, distribution, check)),
+///        tags TEXT,                                       -- CanonicalTags text: k:v,k:v sorted, escaped
+///        function TEXT, version TEXT,                     -- the function/version tags ('' if absent)
+///        first_minute INTEGER, last_minute INTEGER,       -- ms, starts of the first/last minute with data
+///        UNIQUE(name, kind, tags))
+/// rollups(series_id → series, minute INTEGER CHECK(minute % 60000 = 0),
+///         blob BLOB,                                      -- Rollup.serialized()
+///         PRIMARY KEY(series_id, minute)) WITHOUT ROWID
+/// invocations(id INTEGER PRIMARY KEY, request_id, function, version, stream TEXT,
+///             start_ms, end_ms INTEGER, duration_ms, billed_ms, memory_mb, max_memory_mb,
+///             init_ms, restore_ms REAL NULL, status TEXT, error_type TEXT NULL, xray TEXT NULL,
+///             line_count INTEGER CHECK(>= 0),
+///             lines BLOB NULL,                            -- Deflate.compress(lines); NULL: none, or retention dropped them
+///             raw_size INTEGER CHECK(>= 0))               -- bytes of the lines before compression
+///   INDEX(request_id), INDEX(start_ms)
+/// links(link_id TEXT, kind TEXT CHECK(kind IN (correlation, xray)), invocation → invocations,
+///       PRIMARY KEY(link_id, kind, invocation)) WITHOUT ROWID, INDEX(invocation)
+/// quarantine(id INTEGER PRIMARY KEY, reason, source TEXT, line, byte_offset INTEGER,
+///            detail, excerpt TEXT, ingested_at INTEGER)  INDEX(source, line), INDEX(reason, source, line)
+/// sources(fingerprint INTEGER,                            -- FNV-1a 64 bit pattern, as a signed integer
+///         fingerprint_length INTEGER CHECK(1...4096), path TEXT, byte_offset, lines, updated_at INTEGER,
+///         PRIMARY KEY(fingerprint_length, fingerprint)) WITHOUT ROWID
+/// ```
+///
+/// Every times is milliseconds since the Unix epoch. The file's `PRAGMA application_id` is
+/// ``applicationID`` so that a foreign SQLite file is refused before anything is written to it.
+enum StoreSchema {
+    /// The schema version this build writes and reads.
+    static let version = 1
+    /// `PRAGMA application_id` of Fathom stores: "FATH" in ASCII.
+    static let applicationID: Int32 = 0x4641_5448
+
+    /// The migrations, oldest first. Never edit a registered migration: add a new one, and bump
+    /// ``version`` (which the new migration writes into `meta`).
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    INSERT INTO meta (key, value) VALUES ('application', 'fathom'), ('schema_version', '1');
+
+                    CREATE TABLE series (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        name TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('count', 'gauge', 'distribution', 'check')),
+                        tags TEXT NOT NULL,
+                        function TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        first_minute INTEGER NOT NULL,
+                        last_minute INTEGER NOT NULL,
+                        UNIQUE (name, kind, tags)
+                    );
+                    CREATE INDEX series_by_function ON series (function, version);
+
+                    CREATE TABLE rollups (
+                        series_id INTEGER NOT NULL REFERENCES series (id),
+                        minute INTEGER NOT NULL CHECK (minute % 60000 = 0),
+                        blob BLOB NOT NULL,
+                        PRIMARY KEY (series_id, minute)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE invocations (
+                        id INTEGER PRIMARY KEY,
+                        request_id TEXT NOT NULL,
+                        function TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        stream TEXT NOT NULL,
+                        start_ms INTEGER NOT NULL,
+                        end_ms INTEGER NOT NULL,
+                        duration_ms REAL,
+                        billed_ms REAL,
+                        memory_mb REAL,
+                        max_memory_mb REAL,
+                        init_ms REAL,
+                        restore_ms REAL,
+                        status TEXT NOT NULL,
+                        error_type TEXT,
+                        xray TEXT,
+                        line_count INTEGER NOT NULL CHECK (line_count >= 0),
+                        lines BLOB,
+                        raw_size INTEGER NOT NULL CHECK (raw_size >= 0)
+                    );
+                    CREATE INDEX invocations_by_request ON invocations (request_id);
+                    CREATE INDEX invocations_by_start ON invocations (start_ms);
+
+                    CREATE TABLE links (
+                        link_id TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('correlation', 'xray')),
+                        invocation INTEGER NOT NULL REFERENCES invocations (id),
+                        PRIMARY KEY (link_id, kind, invocation)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX links_by_invocation ON links (invocation);
+
+                    CREATE TABLE quarantine (
+                        id INTEGER PRIMARY KEY,
+                        reason TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        line INTEGER NOT NULL,
+                        byte_offset INTEGER NOT NULL,
+                        detail TEXT NOT NULL,
+                        excerpt TEXT NOT NULL,
+                        ingested_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX quarantine_by_position ON quarantine (source, line);
+                    CREATE INDEX quarantine_by_reason ON quarantine (reason, source, line);
+
+                    CREATE TABLE sources (
+                        fingerprint INTEGER NOT NULL,
+                        fingerprint_length INTEGER NOT NULL CHECK (fingerprint_length BETWEEN 1 AND 4096),
+                        path TEXT NOT NULL,
+                        byte_offset INTEGER NOT NULL,
+                        lines INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL,
+                        PRIMARY KEY (fingerprint_length, fingerprint)
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        return migrator
+    }
+
+    /// The tables that hold data, children first (the order `reset` deletes them in).
+    static let dataTables = ["links", "invocations", "rollups", "series", "quarantine", "sources"]
+
+    /// The columns of `invocations` that make an `Invocation`, in the order `EmbeddedStore`
+    /// decodes them.
+    static let invocationColumns = """
+        id, request_id, function, version, stream, start_ms, end_ms, duration_ms, billed_ms, memory_mb,
+        max_memory_mb, init_ms, restore_ms, status, error_type, xray, line_count, lines, raw_size
+        """
+}
