@@ -41,8 +41,7 @@ let package = Package(
         .testTarget(name: "FathomIOTests", dependencies: ["FathomIO", "FathomCore"], swiftSettings: strict),
         .testTarget(name: "FathomStoreTests", dependencies: ["FathomStore", "FathomIO", "FathomCore"], swiftSettings: strict),
         .testTarget(
-            name: "FathomCLITests", dependencies: ["fathom", "FathomCore"],
-            resources: [.copy("Golden")],
+            name: "FathomCLITests", dependencies: ["fathom", "FathomCore"], exclude: ["Golden"],
             swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

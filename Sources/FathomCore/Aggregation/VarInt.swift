@@ -49,12 +49,14 @@ public struct SerializationError: Error, Sendable, Equatable, CustomStringConver
     /// What was wrong, for people.
     public var message: String
 
+    /// An error reading `type` at byte `offset`, explained by `message`.
     public init(type: String, offset: Int, message: String) {
         self.type = type
         self.offset = offset
         self.message = message
     }
 
+    /// `cannot decode <type> at byte <offset>: <message>`.
     public var description: String { "cannot decode \(type) at byte \(offset): \(message)" }
 }
 

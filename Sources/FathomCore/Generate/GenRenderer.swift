@@ -28,13 +28,16 @@ struct GenRenderer {
             appendRaw(line, c, into: &out)
             out.append(0x0A)
         case .cwl:
-            raw.removeAll(keepingCapacity: true)
-            appendRaw(line, c, into: &raw)
+            var message = raw  // borrowed scratch, given back below
+            raw = []
+            message.removeAll(keepingCapacity: true)
+            appendRaw(line, c, into: &message)
             if !bareEvents {
                 GenBytes.appendEnvelopeHead(function: c.functionName, stream: c.streamName, to: &out)
                 out.append(UInt8(ascii: "["))
             }
-            Self.appendEvent(time: line.time, message: raw, to: &out)
+            Self.appendEvent(time: line.time, message: message, to: &out)
+            raw = message
             if !bareEvents { GenBytes.append("]}\n", to: &out) }
         case .json:
             appendJSON(line, c, into: &out)

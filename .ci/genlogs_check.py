@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Independent check: logs from ../shared/tools/genlogs.py (with their exact truth) are ingested by
+Fathom, and what `fathom functions`, `fathom query` and `fathom trace` answer must equal the truth:
+counts exact, sums to 1e-9 relative, quantiles within 1 % of the exact value's rank-convention range,
+traces linking exactly the generated request ids. Prints 'N passed, M failed' and exits non-zero on
+any failure."""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+passed = 0
+failed = []
+
+
+def check(ok, what):
+    global passed
+    if ok:
+        passed += 1
+    else:
+        failed.append(what)
+        print("FAIL:", what)
+
+
+def run(fathom, store, args, stdin=None):
+    env = dict(os.environ, FATHOM_STORE=store)
+    p = subprocess.run([fathom] + args, env=env, input=stdin, capture_output=True)
+    if p.returncode != 0:
+        raise SystemExit(f"fathom {' '.join(args)} failed ({p.returncode}): {p.stderr.decode()}")
+    return p.stdout.decode()
+
+
+def close(a, b, rel):
+    return a is not None and abs(a - b) <= rel * max(abs(b), 1e-12)
+
+
+def quantile_ok(est, rng):
+    lo, hi = rng
+    return est is not None and lo * 0.99 - 1e-9 <= est <= hi * 1.01 + 1e-9
+
+
+def compare(fathom, store, truth, label):
+    rows = json.loads(run(fathom, store, ["functions", "--output", "json"]))
+    got = {(r["function"], r["version"]): r for r in rows}
+    check(len(rows) == len(truth["functions"]), f"{label}: {len(rows)} function versions, truth {len(truth['functions'])}")
+    for t in truth["functions"]:
+        key = (t["function"], t["version"])
+        r = got.get(key)
+        if r is None:
+            check(False, f"{label}: no row for {key}")
+            continue
+        for f in ("invocations", "errors", "timeouts", "cold_starts", "billed_duration_ms", "memory_mb", "max_memory_used_mb"):
+            check(r[f] == t[f], f"{label} {key} {f}: {r[f]} vs {t[f]}")
+        check(close(r["cost_usd"], t["cost_usd"], 1e-7), f"{label} {key} cost {r['cost_usd']} vs {t['cost_usd']}")
+        for d in ("duration_ms", "init_duration_ms"):
+            td, rd = t[d], r.get(d)
+            if td["count"] == 0:
+                continue
+            check(rd is not None and rd["count"] == td["count"], f"{label} {key} {d} count")
+            if rd is None:
+                continue
+            check(close(rd["sum"], td["sum"], 1e-9), f"{label} {key} {d} sum {rd['sum']} vs {td['sum']}")
+            for q in ("p50", "p90", "p95", "p99"):
+                check(quantile_ok(rd[q], td[q + "_range"]), f"{label} {key} {d} {q} {rd[q]} vs {td[q + '_range']}")
+    # custom metrics, one bucket holding everything
+    start = int(truth["generator"]["start"] * 1000)
+    day = 86_400_000
+    frm = start // day * day
+    window = ["--from", str(frm // 1000), "--to", str((frm + 2 * day) // 1000), "--step", "2d"]
+    by_name = {}
+    for m in truth["metrics"]:
+        by_name.setdefault(m["metric"], []).append(m)
+    for name, series in sorted(by_name.items()):
+        keys = sorted({t.split(":")[0] for m in series for t in m["tags"]})
+        by = ",".join(["function", "version"] + keys)
+        res = {}
+        for agg in ("count", "sum", "min", "max", "p50", "p90", "p99"):
+            out = json.loads(run(fathom, store, ["query", f"{agg}:{name}{{*}} by {{{by}}}", "--output", "json"] + window))
+            for s in out["series"]:
+                k = tuple(sorted(f"{a}:{b}" for a, b in s["tags"].items()))
+                vals = [p[1] for p in s["points"] if p[1] is not None]
+                res.setdefault(k, {})[agg] = vals[0] if len(vals) == 1 else None
+        for m in series:
+            tags = [f"function:{m['function']}", f"version:{m['version']}"] + m["tags"]
+            tags += [f"{k}:none" for k in keys if not any(t.startswith(k + ":") for t in m["tags"])]
+            r = res.get(tuple(sorted(tags)))
+            if r is None:
+                check(False, f"{label} metric {name} {tags}: missing")
+                continue
+            check(r.get("count") == m["count"], f"{label} {name} {tags} count {r.get('count')} vs {m['count']}")
+            check(close(r.get("sum"), m["sum"], 1e-9), f"{label} {name} {tags} sum {r.get('sum')} vs {m['sum']}")
+            check(r.get("min") == m["min"] and r.get("max") == m["max"], f"{label} {name} {tags} min/max")
+            for q in ("p50", "p90", "p99"):
+                check(quantile_ok(r.get(q), m[q + "_range"]), f"{label} {name} {tags} {q} {r.get(q)} vs {m[q + '_range']}")
+    # traces
+    for cid in sorted(truth["traces"])[:40]:
+        out = json.loads(run(fathom, store, ["trace", cid, "--output", "json"]))
+        got_ids = sorted(s["request_id"] for s in out["spans"])
+        want = sorted(x["request_id"] for x in truth["traces"][cid])
+        check(got_ids == want, f"{label} trace {cid}: {got_ids} vs {want}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fathom", required=True)
+    ap.add_argument("--genlogs", required=True)
+    a = ap.parse_args()
+    fathom = os.path.abspath(a.fathom)
+    cases = [
+        ("text stdin", ["--functions", "1", "--format", "text"], True, ["--function", "checkout"]),
+        ("tail stdin", ["--functions", "1", "--format", "tail"], True, ["--function", "checkout"]),
+        ("text tree", ["--functions", "4", "--format", "text"], False, []),
+        ("json tree", ["--functions", "4", "--format", "json"], False, []),
+        ("cwl gzip", ["--functions", "4", "--format", "cwl", "--gzip"], False, []),
+    ]
+    for label, gen_args, stdin, ingest_args in cases:
+        with tempfile.TemporaryDirectory() as d:
+            truth = os.path.join(d, "truth.json")
+            store = os.path.join(d, "store.sqlite")
+            cmd = [sys.executable, a.genlogs, "--seed", "3", "--invocations", "3000", "--truth", truth] + gen_args
+            if stdin:
+                logs = subprocess.run(cmd, check=True, capture_output=True).stdout
+                run(fathom, store, ["ingest", "-", "--quiet"] + ingest_args, stdin=logs)
+            else:
+                subprocess.run(cmd + ["--out-dir", os.path.join(d, "logs")], check=True)
+                run(fathom, store, ["ingest", os.path.join(d, "logs"), "--quiet"] + ingest_args)
+            compare(fathom, store, json.load(open(truth)), label)
+    print(f"genlogs: {passed} passed, {len(failed)} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+import ArgumentParser
+import FathomCore
+import FathomStore
+
+/// `--from`, `--to`, `--step`: absolute (RFC 3339, a date, an epoch) or relative (`-1h`, `now`).
+/// Without them a command covers all the data in the store.
+struct TimeRangeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Start of the range: RFC 3339, a date, an epoch, or relative like -1h.", valueName: "time"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("End of the range (exclusive), same forms as --from.", valueName: "time"))
+    var to: String?
+
+    /// The range in ms, defaulting to the data in `store`; nil when the store is empty and nothing was given.
+    func resolve(store: EmbeddedStore) throws -> (from: Int64, to: Int64)? {
+        let now = nowMillis()
+        let data = try store.dataRange()
+        var f = data?.from
+        var t = data?.to
+        do {
+            if let from { f = try TimeSpec.parseInstant(from, now: now) }
+            if let to { t = try TimeSpec.parseInstant(to, now: now) }
+        } catch {
+            throw CLIError("\(error)", code: 2)
+        }
+        guard var lo = f, var hi = t else {
+            if f == nil && t == nil { return nil }
+            return (f ?? (t! - 3_600_000), t ?? now)
+        }
+        if hi <= lo { swap(&lo, &hi) }
+        return (lo, hi)
+    }
+}
