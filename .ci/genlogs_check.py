@@ -53,7 +53,8 @@ def compare(fathom, store, truth, label):
             continue
         for f in ("invocations", "errors", "timeouts", "cold_starts", "billed_duration_ms", "memory_mb", "max_memory_used_mb"):
             check(r[f] == t[f], f"{label} {key} {f}: {r[f]} vs {t[f]}")
-        check(close(r["cost_usd"], t["cost_usd"], 1e-7), f"{label} {key} cost {r['cost_usd']} vs {t['cost_usd']}")
+        # the truth rounds cost to 9 decimals
+        check(abs(r["cost_usd"] - t["cost_usd"]) <= 5.1e-10 + 1e-9 * t["cost_usd"], f"{label} {key} cost {r['cost_usd']} vs {t['cost_usd']}")
         for d in ("duration_ms", "init_duration_ms"):
             td, rd = t[d], r.get(d)
             if td["count"] == 0:

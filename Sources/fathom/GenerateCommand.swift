@@ -18,16 +18,19 @@ struct Generate: ParsableCommand {
             function is slower and fails more often.
 
             Formats:
-              text   plain lines as the runtimes write them (one merged stream needs --functions 1)
-              json   Lambda's JSON log format (platform.start, platform.report, application objects)
-              cwl    CloudWatch Logs subscription DATA_MESSAGE envelopes, one JSON object per line
-              tail   `aws logs tail` output (one merged stream needs --functions 1)
+              text  plain lines as the runtimes write them
+              json  Lambda's JSON log format (platform.start, platform.report, …)
+              cwl   CloudWatch Logs subscription envelopes, one JSON object a line
+              tail  `aws logs tail` output
+            On one merged stream, text and tail hold one function (--functions 1).
 
             Layouts:
               (default)      one merged stream on standard output, ordered by time
-              --out-dir DIR  one file per log stream: DIR/<function>/<YYYY>/<MM>/<DD>/[<version>]<id>.log;
-                             with --format cwl, Firehose-style archives DIR/<function>/<nnnnnn>.json
-                             (500 events each; .json.gz with --gzip)
+              --out-dir DIR  one file per log stream:
+                             DIR/<function>/<YYYY>/<MM>/<DD>/[<version>]<id>.log
+                             with --format cwl, Firehose-style archives of 500
+                             events: DIR/<function>/<nnnnnn>.json (.json.gz
+                             with --gzip)
 
             --truth FILE writes what a perfect reader of the logs would compute, as JSON with \
             sorted keys: per function and version the invocations, errors, timeouts, cold starts, \
@@ -40,10 +43,10 @@ struct Generate: ParsableCommand {
 
             Examples:
               fathom generate --functions 1 --invocations 500 > checkout.log
-              fathom generate --format json --seed 3 --truth truth.json > lambda.jsonl
-              fathom generate --format cwl --out-dir archive --gzip --truth archive/truth.json
-              fathom generate --format text --out-dir logs --functions 8 --invocations 100000
-              fathom generate --format cwl --invocations 2000000 --seconds 86400 > big.jsonl
+              fathom generate --format json --seed 3 --truth t.json > fns.jsonl
+              fathom generate --format cwl --out-dir arch --gzip --truth t.json
+              fathom generate --out-dir logs --functions 8 --invocations 100000
+              fathom generate --format cwl --invocations 2000000 > big.jsonl
             """)
 
     /// The output formats, as the command line spells them.
@@ -135,7 +138,11 @@ struct Generate: ParsableCommand {
         generator.generate(chunkSize: 4 << 20) { file in
             guard failure == nil else { return }
             guard let path = file.path, let root else {
-                FileHandle.standardOutput.write(Data(file.bytes))
+                do {
+                    try FileHandle.standardOutput.write(contentsOf: Data(file.bytes))
+                } catch {
+                    failure = WriteError(description: "cannot write to standard output: \(error.localizedDescription)")
+                }
                 return
             }
             let full = root + "/" + path

@@ -37,6 +37,9 @@ struct Ingest: ParsableCommand {
     @Flag(help: "Delete everything in the store first and rebuild from these inputs.")
     var replay = false
 
+    @Flag(help: "Parse and aggregate only: print the summary, write nothing to the store.")
+    var dryRun = false
+
     @Flag(help: "Exit with status 3 when any line was quarantined.")
     var strict = false
 
@@ -66,7 +69,7 @@ struct Ingest: ParsableCommand {
         do {
             retention = try TimeSpec.parseDuration(lineRetention)
         } catch {
-            throw ValidationError("--line-retention: \(error.message)")
+            throw ValidationError("--line-retention: \((error as? QueryError)?.message ?? "\(error)")")
         }
         var config = IngestConfig()
         config.function = function
@@ -75,21 +78,21 @@ struct Ingest: ParsableCommand {
         config.maxLineBytes = maxLineBytes
         config.correlationKeys += correlationKey
         config.pricing = Pricing(perGBSecond: pricePerGbSecond, perRequest: pricePerRequest)
-        let store = try storeOptions.open()
-        if replay { try store.reset() }
+        let store = dryRun ? nil : try storeOptions.open()
+        if replay { try store?.reset() }
         var runner = IngestRunner(store: store, config: config)
         runner.replay = replay
         if !quiet && isatty(2) == 1 { runner.progress = Progress() }
         let started = Date()
         let stats = try runner.run(paths)
         let seconds = Date().timeIntervalSince(started)
-        if let range = try store.dataRange() {
+        if let store, let range = try store.dataRange() {
             _ = try store.applyRetention(linesOlderThan: range.to - retention)
         }
         for failure in runner.failures { Self.note("fathom: \(failure)\n") }
         if !quiet {
             var text = Renderers.ingestSummary(stats, seconds: seconds)
-            if let range = try store.dataRange(), stats.invocations > 0 {
+            if let store, let range = try store.dataRange(), stats.invocations > 0 {
                 let rows = try FunctionSummaries.compute(reader: store, from: range.from, to: range.to)
                     .filter { stats.functions.contains($0.function) }
                 text += "\n" + Renderers.functions(rows, format: .table)

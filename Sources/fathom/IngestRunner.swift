@@ -7,7 +7,8 @@ import Foundation
 /// recognised by the fingerprint of its first bytes: what an earlier run committed is skipped,
 /// and data and checkpoints are committed in one transaction, so a re-run never counts twice.
 struct IngestRunner {
-    let store: EmbeddedStore
+    /// Nil for a dry run: parse and aggregate, commit nothing.
+    let store: EmbeddedStore?
     var ingestor: Ingestor
     /// Commit after this many input bytes.
     var batchBytes: Int64 = 64 << 20
@@ -18,7 +19,7 @@ struct IngestRunner {
     /// Inputs that could not be read (missing, unreadable), with messages for people.
     private(set) var failures: [String] = []
 
-    init(store: EmbeddedStore, config: IngestConfig) {
+    init(store: EmbeddedStore?, config: IngestConfig) {
         self.store = store
         self.ingestor = Ingestor(config: config)
     }
@@ -58,7 +59,7 @@ struct IngestRunner {
         if chunk.isEmpty && failure == nil { return }
         let prefix = Array(chunk.prefix(SourceCheckpoint.maxFingerprintLength))
         let fingerprint = (value: Fingerprint.of(prefix), length: prefix.count)
-        let known = replay ? nil : try store.checkpoint(forPrefix: prefix)
+        let known = replay ? nil : try store?.checkpoint(forPrefix: prefix)
         var info = SourceInfo.from(path: file.path)
         if file.path == "-" { info.name = "-" }
         ingestor.begin(info, fingerprint: fingerprint, resume: known.map { ($0.offset, $0.lines) })
@@ -99,7 +100,7 @@ struct IngestRunner {
     private mutating func commit(_ batch: IngestBatch) throws {
         sinceCommit = 0
         guard !batch.isEmpty else { return }
-        try store.commit(batch, now: nowMillis())
+        try store?.commit(batch, now: nowMillis())
     }
 }
 

@@ -88,7 +88,7 @@ struct Query: ParsableCommand {
             }
             var stepMs: Int64? = nil
             if let step {
-                do { stepMs = try TimeSpec.parseDuration(step) } catch { throw CLIError("--step: \(error.message)", code: 2) }
+                do { stepMs = try TimeSpec.parseDuration(step) } catch { throw CLIError("--step: \((error as? QueryError)?.message ?? "\(error)")", code: 2) }
             }
             let store = try storeOptions.open()
             guard let r = try range.resolve(store: store) else {

@@ -54,7 +54,8 @@ private func tags(_ pairs: (String, String)...) -> [FathomCore.Tag] { pairs.map 
         let s = r.series[0]
         #expect(s.metric == "fn.invocations" && s.aggregation == "sum" && s.tags == [])
         #expect(s.points.map(\.time) == (0..<12).map { t0 + Int64($0) * minute })
-        #expect(s.values == (0..<10).map { Double(10 + $0 + 1) } + [nil, nil])
+        let expected: [Double?] = (0..<10).map { (i: Int) -> Double? in Double(10 + i + 1) } + [nil, nil]
+        #expect(s.values == expected)
 
         let c = try run("count:fn.duration{function:checkout}", to: t0 + 2 * minute)
         #expect(c.series[0].values == [4, 4])
@@ -110,16 +111,16 @@ private func tags(_ pairs: (String, String)...) -> [FathomCore.Tag] { pairs.map 
 
     @Test func filters() throws {
         func first(_ q: String) throws -> [Double?] { try run(q, to: t0 + minute).series.map { $0.values[0] } }
-        #expect(try first("sum:fn.invocations") == [15])
-        #expect(try first("sum:fn.invocations{*}") == [15])
+        #expect(try first("sum:fn.invocations") == [14])
+        #expect(try first("sum:fn.invocations{*}") == [14])
         #expect(try first("sum:fn.invocations{function:checkout}") == [11])
         #expect(try first("sum:fn.invocations{function:check*}") == [12])
         #expect(try first("sum:fn.invocations{function:*-api}") == [1])
-        #expect(try first("sum:fn.invocations{function:*e*}") == [15])
+        #expect(try first("sum:fn.invocations{function:*e*}") == [14])
         #expect(try first("sum:fn.invocations{function:c*t}") == [11])
-        #expect(try first("sum:fn.invocations{version}") == [14])
+        #expect(try first("sum:fn.invocations{version}") == [13])
         #expect(try first("sum:fn.invocations{!version}") == [1])
-        #expect(try first("sum:fn.invocations{!version:1}") == [5])  // v2, v3 and the one without version
+        #expect(try first("sum:fn.invocations{!version:1}") == [4])  // v2, v3 and the one without version
         #expect(try first("sum:fn.invocations{!function:check*,version}") == [2])
         #expect(try first("sum:fn.invocations{function:checkout,version:2}") == [1])
         #expect(try first("sum:fn.invocations{function:nope}") == [])
@@ -256,7 +257,7 @@ private func tags(_ pairs: (String, String)...) -> [FathomCore.Tag] { pairs.map 
         #expect(QueryEngine.defaultStep(from: t0, to: t0 + hour) == minute)
         #expect(QueryEngine.defaultStep(from: t0, to: t0 + 5 * hour) == minute)  // exactly 300 points
         #expect(QueryEngine.defaultStep(from: t0, to: t0 + 5 * hour + 1) == 5 * minute)
-        #expect(QueryEngine.defaultStep(from: t0 + 30_000, to: t0 + 5 * hour) == 5 * minute)  // unaligned: 301
+        #expect(QueryEngine.defaultStep(from: t0 + 30_000, to: t0 + 5 * hour + 30_000) == 5 * minute)  // unaligned: 301
         #expect(QueryEngine.defaultStep(from: t0, to: t0 + day) == 5 * minute)
         #expect(QueryEngine.defaultStep(from: t0, to: t0 + 3 * day) == 15 * minute)
         #expect(QueryEngine.defaultStep(from: t0, to: t0 + 12 * day) == hour)

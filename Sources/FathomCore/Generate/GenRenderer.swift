@@ -173,14 +173,3 @@ struct GenRenderer {
         }
     }
 }
-
-extension GenBytes {
-    /// The head of a CloudWatch Logs subscription envelope, up to `"logEvents":`.
-    static func appendEnvelopeHead(function: [UInt8], stream: [UInt8], to out: inout [UInt8]) {
-        append("{\"messageType\":\"DATA_MESSAGE\",\"owner\":\"123456789012\",\"logGroup\":\"/aws/lambda/", to: &out)
-        appendJSONEscaped(function, to: &out)
-        append("\",\"logStream\":", to: &out)
-        appendJSONString(stream, to: &out)
-        append(",\"subscriptionFilters\":[\"fathom\"],\"logEvents\":", to: &out)
-    }
-}

@@ -16,6 +16,7 @@ public struct GeneratorConfig: Sendable, Equatable {
     public var traceShare: Double = 0.3
     /// At most this many `MONITORING|` lines per invocation (uniform in 0…n).
     public var metricsPerInvocation: Int = 3
+    /// The output format.
     public var format: GeneratorFormat = .text
     /// Directory layout when set (`<function>/<YYYY>/<MM>/<DD>/[<version>]<stream>.log`, or
     /// `<function>/<nnnnnn>.json` for cwl); one merged, time-ordered stream when nil. The core
@@ -29,6 +30,7 @@ public struct GeneratorConfig: Sendable, Equatable {
     /// The number of functions in the catalogue.
     public static let maxFunctions = GenCatalog.functions.count
 
+    /// A configuration; every parameter defaults to genlogs' default.
     public init(
         seed: Int = 7, invocations: Int = 2000, functions: Int = 4, seconds: Double = 3600,
         start: Double = 1_795_168_800, canaryShare: Double = 0.2, traceShare: Double = 0.3,

@@ -6,16 +6,20 @@ public struct GeneratorTruth: Sendable, Equatable {
     /// conventions give (nearest rank, floor/ceil/round-half-even of q·(n−1)), as genlogs'
     /// `quantiles()`.
     public struct Quantile: Sendable, Equatable {
+        /// The nearest-rank value, `s[ceil(q·n) − 1]`.
         public var value: Double
+        /// The smallest and largest value the rank conventions give (`<q>_range`).
         public var low: Double
         public var high: Double
     }
 
     /// Count, sum and quantiles of a set of values.
     public struct Summary: Sendable, Equatable {
+        /// How many values.
         public var count: Int
         /// Exact (values are whole hundredths, added as integers).
         public var sum: Double
+        /// The extremes; nil when there are no values.
         public var min: Double?
         public var max: Double?
         /// p50, p90, p95, p99; empty when there are no values.
@@ -50,16 +54,24 @@ public struct GeneratorTruth: Sendable, Equatable {
     /// One version of one function.
     public struct FunctionVersion: Sendable, Equatable {
         public var function: String
+        /// `40+i` (stable) or `41+i` (canary) for the i-th function of the catalogue.
         public var version: String
+        /// REPORT lines.
         public var invocations: Int
         /// Failed invocations, timeouts included.
         public var errors: Int
+        /// `Task timed out` lines.
         public var timeouts: Int
+        /// REPORT lines with `Init Duration`.
         public var coldStarts: Int
+        /// Durations as printed (hundredths of ms).
         public var durationMs: Summary
+        /// Init durations of the cold starts, as printed (its min and max are not in the JSON).
         public var initDurationMs: Summary
+        /// The sum of `Billed Duration`.
         public var billedDurationMs: Int64
         public var memoryMB: Int
+        /// The largest `Max Memory Used`.
         public var maxMemoryUsedMB: Int
         /// Billed GB-seconds × price + invocations × request price, rounded to 1e-9.
         public var costUSD: Double
@@ -72,10 +84,13 @@ public struct GeneratorTruth: Sendable, Equatable {
         public var metric: String
         /// As printed: `latency`, `count`, `gauge` or `histogram`.
         public var type: String
+        /// `key:value` tags of the series (at most one), sorted.
         public var tags: [String]
+        /// The values as printed.
         public var values: Summary
     }
 
+    /// The versions of one function and whether its canary was made worse.
     public struct Canary: Sendable, Equatable {
         public var function: String
         public var stable: String
@@ -88,15 +103,18 @@ public struct GeneratorTruth: Sendable, Equatable {
         public var function: String
         public var version: String
         public var requestID: String
+        /// Whether the invocation failed (error or timeout).
         public var error: Bool
     }
 
     /// The invocations of one correlation id, in the order they started.
     public struct Trace: Sendable, Equatable {
+        /// `c-<16 hex>`, as printed in `x-correlation-id`.
         public var id: String
         public var hops: [TraceHop]
     }
 
+    /// Invocations of one function that started in one minute.
     public struct MinuteCount: Sendable, Equatable {
         public var function: String
         /// Start of the minute, ms since the epoch.
@@ -104,6 +122,7 @@ public struct GeneratorTruth: Sendable, Equatable {
         public var invocations: Int
     }
 
+    /// The configuration that generated the corpus (`generator` in the JSON).
     public var config: GeneratorConfig
     /// Log events written (a multi-line traceback is one event).
     public var lines: Int
@@ -116,6 +135,7 @@ public struct GeneratorTruth: Sendable, Equatable {
     public var traces: [Trace]
     /// Sorted by function, then minute.
     public var invocationsPerMinute: [MinuteCount]
+    /// The prices `cost_usd` uses (`pricing` in the JSON).
     public var pricePerGBSecond: Double = GenCatalog.pricePerGBSecond
     public var pricePerRequest: Double = GenCatalog.pricePerRequest
 

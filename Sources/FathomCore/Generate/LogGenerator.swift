@@ -14,6 +14,7 @@
 /// let t = g.truth!                         // the truth of the last run
 /// ```
 public struct LogGenerator: Sendable {
+    /// What it generates (validated).
     public let config: GeneratorConfig
     /// The truth of the last `generate`/`run`; nil before the first.
     public private(set) var truth: GeneratorTruth?

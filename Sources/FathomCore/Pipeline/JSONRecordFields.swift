@@ -84,11 +84,12 @@ struct JSONRecordFields {
         return .unknown
     }
 
-    /// The record's time: an RFC 3339 string or an epoch number.
+    /// The record's time: an RFC 3339 string or an epoch number. A number below 1e9 is no epoch
+    /// (an EMF document may have a metric named `time`, e.g. `"time":100` in the spec's example).
     func timeMillis(_ v: ByteView) -> Int64? {
         guard let m = time else { return nil }
         if m.kind == .string { return TimestampParser.parse(v, at: m.value.lowerBound + 1)?.ms }
-        if m.kind == .number { return JSONScanner.double(v, m.value).flatMap(TimestampParser.epochToMillis) }
+        if m.kind == .number, let d = JSONScanner.double(v, m.value), d >= 1e9 { return TimestampParser.epochToMillis(d) }
         return nil
     }
 }

@@ -4,6 +4,7 @@ public struct InMemoryMetricReader: MetricReader, Sendable {
     /// Series → minute start (ms) → rollup.
     public private(set) var data: [SeriesKey: [Int64: Rollup]] = [:]
 
+    /// An empty reader.
     public init() {}
 
     /// Merges `rollup` into the minute containing `minute` (ms; floored to a multiple of 60 000).

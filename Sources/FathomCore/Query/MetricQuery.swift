@@ -11,6 +11,7 @@ public struct MetricQuery: Sendable, Hashable, CustomStringConvertible {
     /// `.rollup(...)`, when given.
     public var rollup: QueryRollup?
 
+    /// A query; `groupBy` is sorted and deduplicated.
     public init(
         aggregation: Aggregation, metric: String, filters: [TagFilter] = [], groupBy: [String] = [],
         rollup: QueryRollup? = nil
@@ -36,5 +37,6 @@ public struct MetricQuery: Sendable, Hashable, CustomStringConvertible {
         return s
     }
 
+    /// Same as `text`.
     public var description: String { text }
 }

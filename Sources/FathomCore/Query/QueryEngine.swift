@@ -41,6 +41,7 @@ public struct QueryEngine {
     /// The steps tried, in order, when none is given.
     public static let defaultSteps: [Int64] = [60_000, 300_000, 900_000, 3_600_000, 21_600_000, 86_400_000]
 
+    /// An engine reading from `reader`.
     public init(reader: any MetricReader) { self.reader = reader }
 
     /// Parses `text` and evaluates it over `[from, to)` (ms since the epoch); `step` in ms.

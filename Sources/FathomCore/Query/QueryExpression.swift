@@ -49,6 +49,7 @@ public indirect enum QueryExpression: Sendable, Hashable, CustomStringConvertibl
         }
     }
 
+    /// Same as `text`.
     public var description: String { text }
 
     /// The aggregation of the left-most metric query (`nil` for pure numbers).

@@ -6,6 +6,7 @@ public struct QueryRollup: Sendable, Hashable, CustomStringConvertible {
     /// The bucket size in seconds, overriding the query step; nil keeps the step.
     public var seconds: Int64?
 
+    /// `.rollup(aggregation[, seconds])`.
     public init(aggregation: Aggregation, seconds: Int64? = nil) {
         self.aggregation = aggregation
         self.seconds = seconds
@@ -17,5 +18,6 @@ public struct QueryRollup: Sendable, Hashable, CustomStringConvertible {
         return ".rollup(\(aggregation.name))"
     }
 
+    /// Same as `text`.
     public var description: String { text }
 }

@@ -9,6 +9,7 @@ public struct ResultSeries: Sendable, Equatable, CustomStringConvertible {
     /// One point per bucket start (ms since the epoch), sorted by time.
     public var points: [(time: Int64, value: Double?)]
 
+    /// A series with `points` as given.
     public init(metric: String, aggregation: String, tags: [Tag], points: [(time: Int64, value: Double?)]) {
         self.metric = metric
         self.aggregation = aggregation
@@ -24,6 +25,7 @@ public struct ResultSeries: Sendable, Equatable, CustomStringConvertible {
         aggregation + ":" + metric + "{" + tags.map(\.text).joined(separator: ",") + "}"
     }
 
+    /// Equal names, aggregations, tags, and points (times and values; `nil` equals only `nil`).
     public static func == (a: ResultSeries, b: ResultSeries) -> Bool {
         guard a.metric == b.metric, a.aggregation == b.aggregation, a.tags == b.tags,
             a.points.count == b.points.count

@@ -8,6 +8,7 @@ public struct TagFilter: Sendable, Hashable, CustomStringConvertible {
     /// `!`: the series must not have a matching tag (a series without the key passes).
     public var negated: Bool
 
+    /// `key`, `key:pattern`, `!key` or `!key:pattern`.
     public init(key: String, pattern: String? = nil, negated: Bool = false) {
         self.key = key
         self.pattern = pattern
@@ -31,6 +32,7 @@ public struct TagFilter: Sendable, Hashable, CustomStringConvertible {
         (negated ? "!" : "") + key + (pattern.map { ":" + $0 } ?? "")
     }
 
+    /// Same as `text`.
     public var description: String { text }
 
     /// Whether `text` matches `pattern`, where `*` stands for any run of bytes (including none).

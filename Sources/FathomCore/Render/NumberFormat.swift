@@ -32,12 +32,13 @@ public enum NumberFormat {
     }
 
     /// A value of any metric for a table: integral values as integers, magnitudes of at least
-    /// 0.01 with 2 decimals, smaller ones with 3 significant digits (`0.00000210`), up to 12
-    /// decimals.
+    /// 0.1 with 2 decimals (`0.50`), smaller ones with 3 significant digits (`0.0123`,
+    /// `0.00000210`), up to 12 decimals.
     public static func compact(_ x: Double) -> String {
         guard x.isFinite else { return fixed(x, 0) }
         if x == x.rounded(.towardZero) && x.magnitude < 1e15 { return String(Int64(x)) }
         var decimals = 2
+        if x.magnitude >= 0.1 { return fixed(x, decimals) }
         var scaled = x.magnitude * 100
         while scaled < 100 && decimals < 12 {
             decimals += 1
