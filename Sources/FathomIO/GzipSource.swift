@@ -11,7 +11,9 @@ import CZlib
 /// - A truncated or corrupt stream throws `InputError` (`.truncatedGzip` / `.corruptGzip`) naming
 ///   the path and the decompressed offset reached — but only after every byte decoded before the
 ///   failure has been returned: the failing read returns the good bytes, the next one throws.
-///   Once failed, every later read throws the same error.
+///   Once failed, every later read throws the same error. Truncation only ever follows correct
+///   bytes; corruption is found where zlib finds it (at the latest at the member's CRC check), so
+///   bytes decoded from a damaged region just before a `.corruptGzip` error may be wrong.
 public final class GzipSource<Base: ByteSource>: ByteSource {
     /// The path as the user named it, for messages.
     public let path: String

@@ -14,21 +14,34 @@ extension EmbeddedStore {
     public func invocations(linkedTo id: String) throws -> [Invocation] {
         try guarded {
             try dbQueue.read { db in
-                try fetchInvocations(
-                    db,
-                    sql: """
-                        WITH direct(id) AS (SELECT id FROM invocations WHERE request_id = :id),
-                        keys(link_id, kind) AS (
-                            SELECT link_id, kind FROM links WHERE invocation IN (SELECT id FROM direct)
-                            UNION SELECT link_id, kind FROM links WHERE link_id = :id),
-                        hits(id) AS (
-                            SELECT id FROM direct
-                            UNION SELECT l.invocation FROM keys k JOIN links l ON l.link_id = k.link_id AND l.kind = k.kind)
-                        SELECT \(StoreSchema.invocationColumns) FROM invocations
-                        WHERE id IN (SELECT id FROM hits)
-                        ORDER BY start_ms, request_id, id
-                        """,
-                    arguments: ["id": id])
+                let direct = try fetchInvocations(
+                    db, sql: "SELECT \(StoreSchema.invocationColumns) FROM invocations WHERE request_id = ?",
+                    arguments: [id])
+                // The ids to follow: `id` itself as a correlation or X-Ray id, and the ids of the direct hits.
+                var keys: Set<LinkKey> = [LinkKey(id: id, kind: StoreSchema.correlationLink),
+                                          LinkKey(id: id, kind: StoreSchema.xrayLink)]
+                for (_, inv) in direct {
+                    for c in inv.correlationIDs { keys.insert(LinkKey(id: c, kind: StoreSchema.correlationLink)) }
+                    if let x = inv.xrayTraceID, !x.isEmpty { keys.insert(LinkKey(id: x, kind: StoreSchema.xrayLink)) }
+                }
+                let seen = Set(direct.map(\.rowID))
+                var linked = Set<Int64>()
+                let find = try db.cachedStatement(sql: "SELECT invocation FROM links WHERE link_id = ? AND kind = ?")
+                for key in keys {
+                    for rowID in try Int64.fetchAll(find, arguments: [key.id, key.kind]) where !seen.contains(rowID) {
+                        linked.insert(rowID)
+                    }
+                }
+                var all = direct
+                let byID = try db.cachedStatement(
+                    sql: "SELECT \(StoreSchema.invocationColumns) FROM invocations WHERE id = ?")
+                for rowID in linked {
+                    all += try fetchInvocations(byID, arguments: [rowID])
+                }
+                all.sort { a, b in
+                    (a.invocation.start, a.invocation.requestID, a.rowID) < (b.invocation.start, b.invocation.requestID, b.rowID)
+                }
+                return all.map(\.invocation)
             }
         }
     }
@@ -44,7 +57,8 @@ extension EmbeddedStore {
                         SELECT \(StoreSchema.invocationColumns) FROM invocations
                         WHERE request_id = ? ORDER BY start_ms, id
                         """,
-                    arguments: [requestID])
+                    arguments: [requestID]
+                ).map(\.invocation)
             }
         }
     }
@@ -63,17 +77,24 @@ extension EmbeddedStore {
         }
     }
 
-    private func fetchInvocations(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Invocation] {
-        let correlation = try db.cachedStatement(
-            sql: "SELECT link_id FROM links WHERE invocation = ? AND kind = 'correlation' ORDER BY link_id")
-        var result: [Invocation] = []
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+    private func fetchInvocations(_ db: Database, sql: String, arguments: StatementArguments) throws
+        -> [(rowID: Int64, invocation: Invocation)]
+    {
+        try fetchInvocations(try db.makeStatement(sql: sql), arguments: arguments)
+    }
+
+    /// Decodes rows of ``StoreSchema/invocationColumns``.
+    private func fetchInvocations(_ statement: Statement, arguments: StatementArguments) throws
+        -> [(rowID: Int64, invocation: Invocation)]
+    {
+        var result: [(Int64, Invocation)] = []
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
         while let row = try rows.next() {
             let rowID: Int64 = row[0]
             let requestID: String = row[1]
             var lines: [UInt8] = []
-            let rawSize: Int = row[18]
-            if let data: Data = row[17] {
+            let rawSize: Int = row[19]
+            if let data: Data = row[18] {
                 do {
                     lines = try Deflate.decompress([UInt8](data), expectedSize: rawSize)
                 } catch {
@@ -81,15 +102,21 @@ extension EmbeddedStore {
                 }
             }
             let status: String = row[13]
-            result.append(
-                Invocation(
-                    requestID: requestID, function: row[2], version: row[3], stream: row[4], start: row[5],
-                    end: row[6], durationMs: row[7], billedDurationMs: row[8], memorySizeMB: row[9],
-                    maxMemoryUsedMB: row[10], initDurationMs: row[11], restoreDurationMs: row[12],
-                    status: InvocationStatus(rawValue: status) ?? .incomplete, errorType: row[14],
-                    xrayTraceID: row[15], correlationIDs: try String.fetchAll(correlation, arguments: [rowID]),
-                    lines: lines, lineCount: row[16]))
+            let correlation: String = row[16]
+            let invocation = Invocation(
+                requestID: requestID, function: row[2], version: row[3], stream: row[4], start: row[5], end: row[6],
+                durationMs: row[7], billedDurationMs: row[8], memorySizeMB: row[9], maxMemoryUsedMB: row[10],
+                initDurationMs: row[11], restoreDurationMs: row[12],
+                status: InvocationStatus(rawValue: status) ?? .incomplete, errorType: row[14], xrayTraceID: row[15],
+                correlationIDs: IDList.decode(correlation), lines: lines, lineCount: row[17])
+            result.append((rowID, invocation))
         }
         return result
     }
+}
+
+/// One id to follow through the `links` table.
+private struct LinkKey: Hashable {
+    var id: String
+    var kind: Int64
 }

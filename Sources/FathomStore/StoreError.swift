@@ -32,7 +32,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .cannotOpen(let path, let reason):
             return "cannot open the store \(path): \(reason)"
         case .notADatabase(let path):
-            return "\(path) is not an SQLite database (set FATHOM_STORE or --store to another file)"
+            return "\(path) is not an SQLite database (point FATHOM_STORE at another file)"
         case .notAFathomDatabase(let path):
             return "\(path) is an SQLite database that Fathom did not create; refusing to write to it"
         case .newerSchema(let path, let found, let supported):

@@ -18,12 +18,16 @@ import GRDB
 /// invocations(id INTEGER PRIMARY KEY, request_id, function, version, stream TEXT,
 ///             start_ms, end_ms INTEGER, duration_ms, billed_ms, memory_mb, max_memory_mb,
 ///             init_ms, restore_ms REAL NULL, status TEXT, error_type TEXT NULL, xray TEXT NULL,
+///             correlation_ids TEXT,                       -- IDList text: sorted ids, ',' separated, escaped
 ///             line_count INTEGER CHECK(>= 0),
 ///             lines BLOB NULL,                            -- Deflate.compress(lines); NULL: none, or retention dropped them
 ///             raw_size INTEGER CHECK(>= 0))               -- bytes of the lines before compression
 ///   INDEX(request_id), INDEX(start_ms)
-/// links(link_id TEXT, kind TEXT CHECK(kind IN (correlation, xray)), invocation → invocations,
-///       PRIMARY KEY(link_id, kind, invocation)) WITHOUT ROWID, INDEX(invocation)
+/// links(link_id TEXT, kind INTEGER CHECK(kind IN (1 = correlation, 2 = xray)), invocation INTEGER,
+///       PRIMARY KEY(link_id, kind, invocation)) WITHOUT ROWID
+///   -- invocations.id, without a declared foreign key: the table is indexed in the id → invocations
+///   -- direction only; an invocation's own ids are its correlation_ids and xray columns (an index
+///   -- on links(invocation) made commits markedly slower)
 /// quarantine(id INTEGER PRIMARY KEY, reason, source TEXT, line, byte_offset INTEGER,
 ///            detail, excerpt TEXT, ingested_at INTEGER)  INDEX(source, line), INDEX(reason, source, line)
 /// sources(fingerprint INTEGER,                            -- FNV-1a 64 bit pattern, as a signed integer
@@ -31,7 +35,7 @@ import GRDB
 ///         PRIMARY KEY(fingerprint_length, fingerprint)) WITHOUT ROWID
 /// ```
 ///
-/// Every times is milliseconds since the Unix epoch. The file's `PRAGMA application_id` is
+/// Every time is milliseconds since the Unix epoch. The file's `PRAGMA application_id` is
 /// ``applicationID`` so that a foreign SQLite file is refused before anything is written to it.
 enum StoreSchema {
     /// The schema version this build writes and reads.
@@ -90,6 +94,7 @@ enum StoreSchema {
                         status TEXT NOT NULL,
                         error_type TEXT,
                         xray TEXT,
+                        correlation_ids TEXT NOT NULL,
                         line_count INTEGER NOT NULL CHECK (line_count >= 0),
                         lines BLOB,
                         raw_size INTEGER NOT NULL CHECK (raw_size >= 0)
@@ -99,11 +104,10 @@ enum StoreSchema {
 
                     CREATE TABLE links (
                         link_id TEXT NOT NULL,
-                        kind TEXT NOT NULL CHECK (kind IN ('correlation', 'xray')),
-                        invocation INTEGER NOT NULL REFERENCES invocations (id),
+                        kind INTEGER NOT NULL CHECK (kind IN (1, 2)),
+                        invocation INTEGER NOT NULL,
                         PRIMARY KEY (link_id, kind, invocation)
                     ) WITHOUT ROWID;
-                    CREATE INDEX links_by_invocation ON links (invocation);
 
                     CREATE TABLE quarantine (
                         id INTEGER PRIMARY KEY,
@@ -139,6 +143,11 @@ enum StoreSchema {
     /// decodes them.
     static let invocationColumns = """
         id, request_id, function, version, stream, start_ms, end_ms, duration_ms, billed_ms, memory_mb,
-        max_memory_mb, init_ms, restore_ms, status, error_type, xray, line_count, lines, raw_size
+        max_memory_mb, init_ms, restore_ms, status, error_type, xray, correlation_ids, line_count, lines, raw_size
         """
+
+    /// `links.kind` of a correlation id.
+    static let correlationLink: Int64 = 1
+    /// `links.kind` of an X-Ray trace id.
+    static let xrayLink: Int64 = 2
 }

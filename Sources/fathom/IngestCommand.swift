@@ -69,7 +69,7 @@ struct Ingest: ParsableCommand {
         do {
             retention = try TimeSpec.parseDuration(lineRetention)
         } catch {
-            throw ValidationError("--line-retention: \((error as? QueryError)?.message ?? "\(error)")")
+            throw ValidationError("--line-retention: \(error.message)")
         }
         var config = IngestConfig()
         config.function = function

@@ -48,9 +48,14 @@ struct CLIRunner {
         for (k, v) in environment { env[k] = v }
         p.environment = env
         p.currentDirectoryURL = Self.root
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        // Standard error goes to a file, so a large output on both streams cannot block the child.
+        let errURL = directory.appendingPathComponent("stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let errHandle = try FileHandle(forWritingTo: errURL)
+        defer { try? FileManager.default.removeItem(at: errURL) }
         p.standardOutput = out
-        p.standardError = err
+        p.standardError = errHandle
         let input = Pipe()
         p.standardInput = stdin == nil ? FileHandle.nullDevice : input
         try p.run()
@@ -58,17 +63,10 @@ struct CLIRunner {
             input.fileHandleForWriting.write(stdin)
             try input.fileHandleForWriting.close()
         }
-        // Read both pipes while the process runs, so a large output cannot block it.
-        var outData = Data(), errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            outData = out.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
+        try errHandle.close()
+        let errData = (try? Data(contentsOf: errURL)) ?? Data()
         return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
     }

@@ -76,8 +76,9 @@ enum SketchTestData {
         abs(estimate - exact) <= (Self.alpha + Self.slack) * abs(exact)
     }
 
+    /// The exact value at the nearest rank ⌈q·n⌉ (1-based), the convention the sketch estimates.
     private func lowerRankValue(_ sorted: [Double], _ q: Double) -> Double {
-        sorted[Int((q * Double(sorted.count - 1)).rounded(.down))]
+        sorted[Swift.max(0, Int((q * Double(sorted.count)).rounded(.up)) - 1)]
     }
 
     // MARK: Mapping

@@ -167,6 +167,46 @@ func ptMs(_ iso: String) -> Int64 { ptTime(iso)! }
         #expect(run.total("fn.max_memory_used").max == 74)
     }
 
+    @Test func lineCountsWithoutKeptLines() {
+        // Line counts do not depend on whether the line bytes are kept.
+        var config = IngestConfig()
+        config.keepLines = false
+        let kept = PTIngest.run(Self.jsonLog)
+        let counted = PTIngest.run(Self.jsonLog, config: config)
+        #expect(counted.batch.invocations.map(\.lineCount) == kept.batch.invocations.map(\.lineCount))
+        #expect(counted.batch.invocations.allSatisfy { $0.lines.isEmpty })
+        #expect(counted.stats == kept.stats)
+        // A small byte cap keeps the first lines only, and still counts them all.
+        config.keepLines = true
+        config.maxLinesPerInvocation = 300
+        let capped = PTIngest.run(Self.jsonLog, config: config)
+        #expect(capped.batch.invocations.map(\.lineCount) == kept.batch.invocations.map(\.lineCount))
+        // (INIT lines are handed over whole at START: the cold invocation may hold more.)
+        #expect(capped.batch.invocations.dropFirst().allSatisfy { $0.lines.count <= 300 })
+        #expect(capped.batch.invocations.allSatisfy { $0.lines.count < kept.batch.invocations[0].lines.count })
+    }
+
+    @Test func interleavedInvocationsInOneStream() {
+        // Lambda Managed Instances run several requests at once in one environment (JSON format only).
+        let log = """
+            {"time":"2026-01-08T18:22:35.000Z","type":"platform.start","record":{"requestId":"aaaa0000-0000-4000-8000-000000000001","version":"$LATEST"}}
+            {"time":"2026-01-08T18:22:35.001Z","type":"platform.start","record":{"requestId":"bbbb0000-0000-4000-8000-000000000002","version":"$LATEST"}}
+            {"timestamp":"2026-01-08T18:22:35.002Z","level":"INFO","requestId":"aaaa0000-0000-4000-8000-000000000001","message":"a1"}
+            {"timestamp":"2026-01-08T18:22:35.003Z","level":"ERROR","requestId":"bbbb0000-0000-4000-8000-000000000002","message":"b1","errorType":"Error","errorMessage":"b failed"}
+            {"timestamp":"2026-01-08T18:22:35.004Z","level":"INFO","requestId":"aaaa0000-0000-4000-8000-000000000001","message":"a2"}
+            {"time":"2026-01-08T18:22:35.343Z","type":"platform.report","record":{"requestId":"bbbb0000-0000-4000-8000-000000000002","metrics":{"durationMs":342.0},"status":"error","errorType":"Error"}}
+            {"time":"2026-01-08T18:22:35.500Z","type":"platform.report","record":{"requestId":"aaaa0000-0000-4000-8000-000000000001","metrics":{"durationMs":500.0},"status":"success"}}
+            """
+        let run = PTIngest.run(log)
+        let a = run.invocation("aaaa0000-0000-4000-8000-000000000001")
+        let b = run.invocation("bbbb0000-0000-4000-8000-000000000002")
+        #expect(a?.lineCount == 4 && a?.status == .ok && a?.durationMs == 500)
+        #expect(b?.lineCount == 3 && b?.status == .error && b?.errorType == "Error")
+        #expect(a?.start == ptMs("2026-01-08T18:22:35.000Z") && a?.end == ptMs("2026-01-08T18:22:35.500Z"))
+        #expect(b?.start == ptMs("2026-01-08T18:22:35.001Z") && b?.end == ptMs("2026-01-08T18:22:35.343Z"))
+        #expect(run.stats.invocations == 2 && run.batch.quarantine.isEmpty)
+    }
+
     @Test func nodeErrorsAndTimeout() {
         let log = """
             START RequestId: 11111111-1111-4111-8111-111111111111 Version: 7
@@ -298,6 +338,28 @@ func ptMs(_ iso: String) -> Int64 { ptTime(iso)! }
         #expect(run.total("fn.cold_starts").sum == 1)
     }
 
+    @Test func pythonHandledExceptionIsNoFailure() {
+        // `logger.exception(...)` in a handler that goes on: the logging format (with a time and an
+        // id) and a traceback, but no unhandled error; only the runtime's `[ERROR] Type: msg` is one.
+        let nb = "\u{a0}"
+        let log = "START RequestId: 5a0b1579-46fb-4bf7-a6e1-8e08840eae5e Version: 3\n"
+            + "[ERROR]\t2024-01-01T00:00:00.000Z\t5a0b1579-46fb-4bf7-a6e1-8e08840eae5e\tRetrying: connection reset\n"
+            + "Traceback (most recent call last):\n"
+            + "\(nb)\(nb)File \"/var/task/app.py\", line 20, in main\n"
+            + "ConnectionResetError: [Errno 104] Connection reset by peer\n"
+            + "[INFO]\t2024-01-01T00:00:00.100Z\t5a0b1579-46fb-4bf7-a6e1-8e08840eae5e\trecovered\n"
+            + "END RequestId: 5a0b1579-46fb-4bf7-a6e1-8e08840eae5e\n"
+            + "REPORT RequestId: 5a0b1579-46fb-4bf7-a6e1-8e08840eae5e\tDuration: 3.00 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 41 MB\t\n"
+        let run = PTIngest.run(log)
+        let inv = run.invocation("5a0b1579-46fb-4bf7-a6e1-8e08840eae5e")
+        #expect(inv?.lineCount == 8)
+        // Known gap: the generator renders Python's unhandled errors in this timed logger format,
+        // so the ingestor still reads a timed `[ERROR]` line plus a traceback as a failure.
+        withKnownIssue("a handled, logged Python exception counts as a failed invocation") {
+            #expect(inv?.status == .ok && inv?.errorType == nil)
+        }
+    }
+
     // MARK: Java, Go, .NET, Ruby, PowerShell
 
     @Test func otherRuntimes() {
@@ -348,6 +410,79 @@ func ptMs(_ iso: String) -> Int64 { ptTime(iso)! }
         #expect(ruby?.lineCount == 13)
         #expect(ruby?.start == ptMs("2019-10-26T10:04:01.689Z"))
         #expect(run.stats.attributedLines == run.stats.lines)
+        #expect(run.batch.quarantine.isEmpty)
+    }
+
+    @Test func reportStatusFields() {
+        // Real REPORT samples with `Status:`/`Error Type:` and the XRAY line after them.
+        let log = """
+            START RequestId: 276ff3b9-1609-4ee7-a288-db3752630767 Version: $LATEST
+            END RequestId: 276ff3b9-1609-4ee7-a288-db3752630767
+            REPORT RequestId: 276ff3b9-1609-4ee7-a288-db3752630767\tDuration: 10935.70 ms\tBilled Duration: 10936 ms\tMemory Size: 1024 MB\tMax Memory Used: 1024 MB\tStatus: error\tError Type: Runtime.OutOfMemory
+            XRAY TraceId: 1-6ac7d556-032906e375c910cf42cb849e\tSegmentId: 90cbc97f4ee64a7f\tSampled: true
+            START RequestId: d602a1ed-503f-4ff7-9639-650e773dbbee Version: $LATEST
+            END RequestId: d602a1ed-503f-4ff7-9639-650e773dbbee
+            REPORT RequestId: d602a1ed-503f-4ff7-9639-650e773dbbee\tDuration: 600000.00 ms\tBilled Duration: 600477 ms\tMemory Size: 1536 MB\tMax Memory Used: 1035 MB\tInit Duration: 476.75 ms\tStatus: timeout
+            XRAY TraceId: 1-5d8bba5a-dc2932496a65bab91d2d42d4\tSegmentId: 5ff79d2a06b82ad6\tSampled: false
+            START RequestId: f8400400-dd9e-4025-b644-4c78df3287c7 Version: $LATEST
+            REPORT RequestId: f8400400-dd9e-4025-b644-4c78df3287c7\tDuration: 1338.34 ms\tBilled Duration: 1339 ms\tMemory Size: 128 MB\tMax Memory Used: 71 MB\tStatus: error\tError Type: Runtime.UserCodeSyntaxError
+            START RequestId: b771fecc-1b53-4faf-922d-1d74357b1676 Version: 56
+            REPORT RequestId: b771fecc-1b53-4faf-922d-1d74357b1676\tDuration: 306.34 ms\tBilled Duration: 610 ms\tMemory Size: 3009 MB\tMax Memory Used: 155 MB\tRestore Duration: 511.25 ms\tBilled Restore Duration: 303 ms\t
+            """
+        let run = PTIngest.run(log)
+        let oom = run.invocation("276ff3b9-1609-4ee7-a288-db3752630767")
+        #expect(oom?.status == .outOfMemory && oom?.errorType == "Runtime.OutOfMemory")
+        #expect(oom?.xrayTraceID == "1-6ac7d556-032906e375c910cf42cb849e" && oom?.lineCount == 4)
+        let timeout = run.invocation("d602a1ed-503f-4ff7-9639-650e773dbbee")
+        #expect(timeout?.status == .timeout && timeout?.initDurationMs == 476.75 && timeout?.billedDurationMs == 600477)
+        #expect(timeout?.xrayTraceID == "1-5d8bba5a-dc2932496a65bab91d2d42d4")
+        let syntax = run.invocation("f8400400-dd9e-4025-b644-4c78df3287c7")
+        #expect(syntax?.status == .error && syntax?.errorType == "Runtime.UserCodeSyntaxError" && syntax?.xrayTraceID == nil)
+        let snap = run.invocation("b771fecc-1b53-4faf-922d-1d74357b1676")
+        #expect(snap?.restoreDurationMs == 511.25 && snap?.initDurationMs == nil && snap?.isColdStart == true)
+        #expect(snap?.version == "56" && snap?.status == .ok)
+        #expect(run.total("fn.errors", ["version": "$LATEST"]).sum == 3)
+        #expect(run.total("fn.timeouts", ["version": "$LATEST"]).sum == 1)
+        #expect(run.total("fn.restore_duration", ["version": "56"]).sum == 511.25)
+        #expect(run.total("fn.memory_utilization", ["version": "$LATEST"]).max == 1)
+        #expect(run.stats.attributedLines == 12)
+    }
+
+    @Test func structuredLoggingLibrariesAndCorrelationIds() {
+        let id = "52fdfc07-2182-154f-163f-5f0f9a621d72"
+        let log = """
+            START RequestId: \(id) Version: $LATEST
+            2024-03-01T10:00:00.000Z\t\(id)\tINFO\t{"level":20,"sLevel":"DEBUG","message":"dazn","awsRequestId":"\(id)","x-correlation-id":"dazn-corr","debug-log-enabled":"false","call-chain-length":1}
+            {"level":"INFO","location":"collect.handler:9","message":{"order":"o-1","correlation_id":"pt-object-corr"},"timestamp":"2024-03-01 10:00:00,100+0000","service":"payment","cold_start":true,"function_request_id":"\(id)","correlation_id":"pt-corr","xray_trace_id":"1-5759e988-bd862e3fe1be46a994272793"}
+            {"timestamp":"2024-03-01T10:00:00Z","level":"ERROR","message":{"errorMessage":"'id'","errorType":"KeyError","requestId":"\(id)"},"requestId":"\(id)"}
+            REPORT RequestId: \(id)\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB
+            """
+        let run = PTIngest.run(log)
+        let inv = run.invocation(id)
+        #expect(inv?.correlationIDs == ["dazn-corr", "pt-corr", "pt-object-corr"])
+        #expect(inv?.xrayTraceID == "1-5759e988-bd862e3fe1be46a994272793")
+        // The synthetic Python shape with the error inside `message` (spec 3.2, accepted too).
+        #expect(inv?.status == .error && inv?.errorType == "KeyError")
+        #expect(inv?.lineCount == 5)
+        var config = IngestConfig()
+        config.correlationKeys = ["order"]
+        #expect(PTIngest.run(log, config: config).invocation(id)?.correlationIDs == ["o-1"])
+    }
+
+    @Test func lumigoMonitoringEnvelopes() {
+        // Node 10 (`INFO\tMONITORING|...` after the prefix, with extractedFields) and a bare Python print.
+        let node = #"{"messageType":"DATA_MESSAGE","owner":"374852340823","logGroup":"/aws/lambda/big-mouth-dev-get-index","logStream":"2019/07/23/[$LATEST]e1a2b3c4","subscriptionFilters":["f"],"logEvents":[{"id":"34872310118823012372323489128308183849812341234123412341","timestamp":1563845504241,"message":"2019-07-23T01:31:44.241Z\t63cdfa76-f4f8-4ee8-a2f3-dc189533753d\tINFO\tMONITORING|42.0|Milliseconds|latency|theburningmonk.com|service=content-item,region=eu-west-1\n","extractedFields":{"event":"INFO\tMONITORING|42.0|Milliseconds|latency|theburningmonk.com|service=content-item,region=eu-west-1\n","request_id":"63cdfa76-f4f8-4ee8-a2f3-dc189533753d","timestamp":"2019-07-23T01:31:44.241Z"}}]}"#
+        let python = #"{"messageType":"DATA_MESSAGE","owner":"374852340823","logGroup":"/aws/lambda/py-fn","logStream":"2019/07/23/[3]abc","subscriptionFilters":["f"],"logEvents":[{"id":"1","timestamp":1563845504300,"message":"MONITORING|42.0|Milliseconds|latency|theburningmonk.com|service=content-item,region=eu-west-1\n"},{"id":"2","timestamp":1563845504301,"message":"MONITORING|1|Count|request_count|theburningmonk.com|service=content-item, region=eu-west-1\n"}]}"#
+        let run = PTIngest.run(node + "\n" + python + "\n")
+        let latency = run.series("latency")
+        #expect(latency.count == 2)
+        let nodeKey = run.series("latency", ["function": "big-mouth-dev-get-index"])
+        #expect(nodeKey.first?.tag("service") == "content-item" && nodeKey.first?.tag("region") == "eu-west-1")
+        #expect(nodeKey.first?.tag("namespace") == "theburningmonk.com" && nodeKey.first?.kind == .distribution)
+        #expect(nodeKey.first.map { run.totals($0).sum } == 42)
+        let count = run.series("request_count", ["function": "py-fn", "version": "3"])
+        #expect(count.first?.kind == .count && count.first?.tag("region") == "eu-west-1")
+        #expect(run.stats.metricSamples == 3 && run.stats.envelopeEvents == 3)
         #expect(run.batch.quarantine.isEmpty)
     }
 

@@ -3,7 +3,7 @@ import Testing
 @testable import FathomCore
 
 // Unit tests of the line parsers against the byte-exact samples of the parser specification
-// (docs/reference log-formats.md, sections 1, 2, 5 and 11). Strings are written with Swift
+// (log-formats.md, sections 1, 2, 5 and 11). Strings are written with Swift
 // escapes so that every TAB, CR, LF and U+00A0 is where the spec puts it.
 
 /// A REPORT line taken apart, with its ranges turned into strings.
@@ -462,7 +462,7 @@ func ptTime(_ s: String, shortFractionIsMillis: Bool = false) -> Int64? {
         #expect(TimestampParser.epochToMillis(1_609_983_680.4133823) == 1_609_983_680_413)
         #expect(TimestampParser.epochToMillis(1_572_273_854_123) == 1_572_273_854_123)
         #expect(TimestampParser.epochToMillis(1_572_273_854_123_456) == 1_572_273_854_123)
-        #expect(TimestampParser.epochToMillis(1_572_273_854_123_456_789) == 1_572_273_854_123)
+        #expect(TimestampParser.epochToMillis(1_572_273_854_123_456_768) == 1_572_273_854_123)
         #expect(TimestampParser.epochToMillis(.nan) == nil)
         #expect(TimestampParser.epochToMillis(.infinity) == nil)
         #expect(TimestampParser.epochToMillis(-1) == nil)

@@ -154,8 +154,8 @@ private func tags(_ pairs: (String, String)...) -> [FathomCore.Tag] { pairs.map 
         #expect(try outer("max") == [50, 50])
         #expect(try outer("avg") == [20, 100.0 / 3])
         #expect(try outer("count") == [4, 3])
-        #expect(try outer("p50") == [10, 40])  // lower rank floor(0.5 * (n - 1))
-        #expect(try outer("p99") == [15, 40])
+        #expect(try outer("p50") == [10, 40])  // nearest rank ceil(0.5 * n)
+        #expect(try outer("p99") == [50, 50])
     }
 
     @Test func rollupLastAndIntervals() throws {

@@ -20,7 +20,7 @@ import Testing
                 if n == 0 { break }
                 reads += 1
             }
-            #expect(bytes == contents)
+            #expect(mismatch(bytes, contents) == nil)
             #expect(reads >= (contents.count + max - 1) / max)
             #expect(try source.read(into: &bytes, max: max) == 0)  // stays at the end
         }

@@ -28,7 +28,7 @@ import Testing
         var source = GzipSource(base: MemorySource(gzipCompress(original)), path: "r.gz")
         let (bytes, error) = drain(&source, max: max)
         #expect(error == nil)
-        #expect(bytes == original)
+        #expect(mismatch(bytes, original) == nil)
         #expect(source.decompressedOffset == Int64(original.count))
     }
 
@@ -39,7 +39,7 @@ import Testing
             inputCapacity: 100, outputCapacity: 1000)
         let (bytes, error) = drain(&source, max: 4096)
         #expect(error == nil)
-        #expect(bytes == original)
+        #expect(mismatch(bytes, original) == nil)
     }
 
     @Test func emptyMember() throws {
@@ -56,7 +56,7 @@ import Testing
             var source = GzipSource(base: MemorySource(joined, step: 50_000), path: "m.gz")
             let (bytes, error) = drain(&source, max: max)
             #expect(error == nil)
-            #expect(bytes == a + b + Array("hello gzip\nsecond line\n".utf8) + c)
+            #expect(mismatch(bytes, a + b + Array("hello gzip\nsecond line\n".utf8) + c) == nil)
         }
     }
 
@@ -64,13 +64,13 @@ import Testing
         let a = sampleLog(bytes: 5000)
         let padded = gzipCompress(a) + [UInt8](repeating: 0, count: 1000) + gzipCompress(a) + [0, 0, 0]
         var source = GzipSource(base: MemorySource(padded), path: "p.gz")
-        #expect(try source.readAll() == a + a)
+        #expect(mismatch(try source.readAll(), a + a) == nil)
     }
 
     @Test func zlibFormatIsDetectedToo() throws {
         let original = sampleLog(bytes: 100_000)
         var source = GzipSource(base: MemorySource(Deflate.compress(original)), path: "z")
-        #expect(try source.readAll() == original)
+        #expect(mismatch(try source.readAll(), original) == nil)
     }
 
     @Test func truncatedStreamDeliversGoodPrefixThenFails() throws {
@@ -81,14 +81,14 @@ import Testing
                 var source = GzipSource(base: MemorySource(Array(packed.prefix(cut))), path: "logs/cut.gz")
                 let (bytes, error) = drain(&source, max: max)
                 // Everything delivered is a true prefix of the original, and all of it was handed over.
-                #expect(bytes == Array(original.prefix(bytes.count)))
+                #expect(notPrefix(bytes, of: original) == nil)
                 let offset = Int64(bytes.count)
                 #expect(error?.kind == .truncatedGzip(decompressedOffset: offset), "cut \(cut)")
                 #expect(error?.path == "logs/cut.gz")
                 #expect(error?.message.hasPrefix("logs/cut.gz: truncated gzip stream") == true)
                 #expect(error?.message.contains("decompressed offset \(offset) ") == true)
                 if cut >= packed.count / 3 { #expect(bytes.count > 0) }
-                if cut >= packed.count - 8 { #expect(bytes == original) }  // only the trailer is missing
+                if cut >= packed.count - 8 { #expect(mismatch(bytes, original) == nil) }  // only the trailer is missing
                 // The failure is sticky.
                 var more: [UInt8] = []
                 #expect(throws: InputError.self) { try source.read(into: &more, max: max) }
@@ -115,8 +115,10 @@ import Testing
         for i in middle..<(middle + 64) { packed[i] = 0xff }
         var source = GzipSource(base: MemorySource(packed), path: "bad.gz")
         let (bytes, error) = drain(&source, max: 1 << 16)
-        #expect(bytes.count > 0)
-        #expect(bytes == Array(original.prefix(bytes.count)))
+        // Deflate has no per-block check: bytes decoded from the damaged region may be wrong
+        // before zlib notices (at the latest at the CRC). What precedes the damage is intact.
+        #expect(bytes.count > original.count / 3)
+        #expect(notPrefix(Array(bytes.prefix(original.count / 3)), of: original) == nil)
         #expect(error?.kind == .corruptGzip(decompressedOffset: Int64(bytes.count)))
         #expect(error?.message.hasPrefix("bad.gz: corrupt gzip data at decompressed offset \(bytes.count) ") == true)
     }
@@ -127,7 +129,7 @@ import Testing
         packed[packed.count - 6] ^= 0x55  // inside the CRC32 trailer
         var source = GzipSource(base: MemorySource(packed), path: "crc.gz")
         let (bytes, error) = drain(&source, max: 1 << 20)
-        #expect(bytes == original)
+        #expect(mismatch(bytes, original) == nil)
         #expect(error?.kind == .corruptGzip(decompressedOffset: Int64(original.count)))
         #expect(error?.message.contains("incorrect data check") == true)
     }
@@ -162,7 +164,7 @@ import Testing
         var source = GzipSource(base: Failing(inner: MemorySource(Array(packed.prefix(packed.count / 2)))), path: "f.gz")
         let (bytes, error) = drain(&source, max: 1 << 20)
         #expect(bytes.count > 0)
-        #expect(bytes == Array(original.prefix(bytes.count)))
+        #expect(notPrefix(bytes, of: original) == nil)
         #expect(error?.kind == .readError(errno: 5))
     }
 
@@ -174,7 +176,7 @@ import Testing
             var bytes: [UInt8] = []
             bytes.reserveCapacity(original.count)
             while try source.read(into: &bytes, max: 1 << 20) > 0 {}
-            #expect(bytes == original)
+            #expect(mismatch(bytes, original) == nil)
         }
     }
 }

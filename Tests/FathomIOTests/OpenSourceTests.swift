@@ -11,7 +11,7 @@ import Testing
             #expect(isGzip)
             let (bytes, error) = drain(&source, max: 1 << 20)
             #expect(error == nil)
-            #expect(bytes == original)
+            #expect(mismatch(bytes, original) == nil)
         }
     }
 
@@ -21,7 +21,7 @@ import Testing
             let path = try dir.write("app.log.gz", original)
             var (source, isGzip) = try openInput(path: path)
             #expect(!isGzip)
-            #expect(drain(&source, max: 7).bytes == original)
+            #expect(mismatch(drain(&source, max: 7).bytes, original) == nil)
         }
     }
 
@@ -41,7 +41,8 @@ import Testing
             let path = try dir.write("cut.log", Array(packed.prefix(packed.count / 2)))
             var source = try openSource(path: path)
             let (bytes, error) = drain(&source, max: 1 << 20)
-            #expect(bytes.count > 0 && bytes == Array(original.prefix(bytes.count)))
+            #expect(bytes.count > 0)
+            #expect(notPrefix(bytes, of: original) == nil)
             #expect(error?.kind == .truncatedGzip(decompressedOffset: Int64(bytes.count)))
             #expect(error?.message.hasPrefix("\(path): truncated gzip stream") == true)
         }
@@ -51,14 +52,14 @@ import Testing
         let original = sampleLog(bytes: 20_000)
         var (source, isGzip) = try detectCompression(MemorySource(gzipCompress(original), step: 1), path: "pipe")
         #expect(isGzip)
-        #expect(drain(&source, max: 4096).bytes == original)
+        #expect(mismatch(drain(&source, max: 4096).bytes, original) == nil)
     }
 
     @Test func plainPipeIsReplayedWhole() throws {
         let original = sampleLog(bytes: 20_000)
         var (source, isGzip) = try detectCompression(MemorySource(original, step: 3), path: "pipe")
         #expect(!isGzip)
-        #expect(drain(&source, max: 5).bytes == original)
+        #expect(mismatch(drain(&source, max: 5).bytes, original) == nil)
     }
 
     @Test func missingPath() throws {

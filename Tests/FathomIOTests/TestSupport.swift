@@ -107,3 +107,17 @@ struct MemorySource: ByteSource {
         return n
     }
 }
+
+/// `nil` when equal, else where they differ (keeps `#expect` from diffing megabytes on failure).
+func mismatch(_ actual: [UInt8], _ expected: [UInt8]) -> String? {
+    if actual == expected { return nil }
+    let common = Swift.min(actual.count, expected.count)
+    var i = 0
+    while i < common && actual[i] == expected[i] { i += 1 }
+    return "counts \(actual.count) vs expected \(expected.count), first difference at \(i)"
+}
+
+/// `nil` when `actual` is a prefix of `expected`.
+func notPrefix(_ actual: [UInt8], of expected: [UInt8]) -> String? {
+    actual.count <= expected.count ? mismatch(actual, Array(expected.prefix(actual.count))) : "longer than expected"
+}

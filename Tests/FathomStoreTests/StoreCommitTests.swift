@@ -156,7 +156,7 @@ private struct Injected: Error {}
             requestID: "req-1", function: "checkout", version: "42", stream: "s", start: t0, end: t0 + 3001,
             durationMs: 3000.25, billedDurationMs: 3001, memorySizeMB: 512, maxMemoryUsedMB: 511,
             initDurationMs: 250.5, restoreDurationMs: 12.75, status: .outOfMemory, errorType: "Runtime.OutOfMemory",
-            xrayTraceID: "1-5e1b4151-5ac6c58f5b5b3d1e5c6b7a8d", correlationIDs: ["a", "b", "c"],
+            xrayTraceID: "1-5e1b4151-5ac6c58f5b5b3d1e5c6b7a8d", correlationIDs: ["a", "b,c", "d\\e"],
             lines: Array("x\ny\n".utf8), lineCount: 2)
         let sparse = Invocation(requestID: "req-2", function: "f", version: "", start: t0, end: t0)
         var batch = IngestBatch()

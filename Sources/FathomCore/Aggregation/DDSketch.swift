@@ -96,7 +96,10 @@ public struct DDSketch: Sendable, Equatable {
     /// rank ⌊q·(n−1)⌋ of the sorted values; nil when empty or `q` is not in 0...1.
     public func quantile(_ q: Double) -> Double? {
         guard count > 0, q >= 0, q <= 1 else { return nil }
-        let rank = Swift.min(UInt64((q * Double(count - 1)).rounded(.down)), count - 1)
+        // Nearest rank: the smallest value with at least q·n values at or below it (p99 of two
+        // values is the larger one, p50 of two the smaller one).
+        let nearest = Swift.max((q * Double(count)).rounded(.up), 1)
+        let rank = Swift.min(UInt64(nearest) - 1, count - 1)
         var seen: UInt64 = 0
         // Negative values, most negative (largest index) first.
         if !negative.bins.isEmpty {

@@ -78,41 +78,41 @@ struct ByteReader {
         SerializationError(type: type, offset: offset ?? position, message: message)
     }
 
-    mutating func readByte(_ what: String) throws(SerializationError) -> UInt8 {
-        guard position < bytes.count else { throw error("input ends before the \(what)") }
+    mutating func readByte(_ what: @autoclosure () -> String) throws(SerializationError) -> UInt8 {
+        guard position < bytes.count else { throw error("input ends before the \(what())") }
         defer { position += 1 }
         return bytes[position]
     }
 
     /// Reads a canonical unsigned LEB128 varint of at most 10 bytes that fits in 64 bits.
-    mutating func readVarInt(_ what: String) throws(SerializationError) -> UInt64 {
+    mutating func readVarInt(_ what: @autoclosure () -> String) throws(SerializationError) -> UInt64 {
         let start = position
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
-            guard position < bytes.count else { throw error("input ends inside the \(what)", at: start) }
+            guard position < bytes.count else { throw error("input ends inside the \(what())", at: start) }
             let byte = bytes[position]
             position += 1
             let group = UInt64(byte & 0x7F)
-            if shift == 63 && group > 1 { throw error("the \(what) does not fit in 64 bits", at: start) }
+            if shift == 63 && group > 1 { throw error("the \(what()) does not fit in 64 bits", at: start) }
             result |= group << shift
             if byte & 0x80 == 0 {
                 if byte == 0 && position - start > 1 {
-                    throw error("the \(what) has a redundant trailing zero byte", at: start)
+                    throw error("the \(what()) has a redundant trailing zero byte", at: start)
                 }
                 return result
             }
             shift += 7
-            if shift > 63 { throw error("the \(what) is longer than 10 bytes", at: start) }
+            if shift > 63 { throw error("the \(what()) is longer than 10 bytes", at: start) }
         }
     }
 
-    mutating func readSignedVarInt(_ what: String) throws(SerializationError) -> Int64 {
-        VarInt.unzigzag(try readVarInt(what))
+    mutating func readSignedVarInt(_ what: @autoclosure () -> String) throws(SerializationError) -> Int64 {
+        VarInt.unzigzag(try readVarInt(what()))
     }
 
-    mutating func readDouble(_ what: String) throws(SerializationError) -> Double {
-        guard bytes.count - position >= 8 else { throw error("input ends inside the \(what)") }
+    mutating func readDouble(_ what: @autoclosure () -> String) throws(SerializationError) -> Double {
+        guard bytes.count - position >= 8 else { throw error("input ends inside the \(what())") }
         var bits: UInt64 = 0
         for i in 0..<8 {
             bits |= UInt64(bytes[position + i]) << (8 * UInt64(i))

@@ -51,16 +51,24 @@ public struct LineFramer {
         var i = 0
         let n = v.count
         seen += Int64(n)
-        if pendingCR {
+        // An empty chunk says nothing about whether an LF follows a CR that ended the last one.
+        if pendingCR && n > 0 {
             pendingCR = false
-            if n > 0 && v[0] == 10 {
+            if v[0] == 10 {
                 i = 1
                 consumed += 1
             }
         }
+        // The next LF at or after i, kept across lines so that many CRs before one LF (Node's
+        // stdout mode) do not rescan the same bytes for each line.
+        var lf: Int? = nil
+        var lfSearched = false
         while i < n {
             // Find the next LF or CR from i.
-            let lf = v.firstIndex(of: 10, from: i)
+            if !lfSearched || (lf != nil && lf! < i) {
+                lf = v.firstIndex(of: 10, from: i)
+                lfSearched = true
+            }
             let crLimit = lf ?? n
             let cr = v.firstIndex(of: 13, from: i, end: crLimit)
             guard let end = cr ?? lf else {

@@ -1,6 +1,9 @@
 extension Ingestor {
     /// One physical line of the current source.
     mutating func handle(_ v: ByteView, _ r: Range<Int>, _ line: LineFramer.Line) {
+        // Parsers must not see past the line's end: a chunk holds the following lines, the
+        // framer's carry does not, and a lone `{` must not become a JSON object spanning lines.
+        let v = v.slice(0..<r.upperBound)
         currentLine = line
         stats.lines += 1
         if line.overlong {

@@ -3,6 +3,8 @@ extension Ingestor {
     /// plain text (a continuation of the line before it in its stream).
     mutating func handleMessageLine(_ v: ByteView, _ r: Range<Int>, time: Int64?, stream sid: Int,
                                     display: Range<Int>?, stamp: Bool = false) {
+        // The line ends at r (an event's message can hold several lines): parse nothing beyond it.
+        let v = v.slice(0..<r.upperBound)
         if let t = time { streams[sid].lastTime = t }
         let disp = LineRef(range: display ?? r, stampTime: stamp ? time : nil)
         guard !r.isEmpty else {
@@ -54,10 +56,11 @@ extension Ingestor {
     mutating func keep(_ v: ByteView, _ line: LineRef, key: RequestKey?, stream sid: Int, initIfNone: Bool) {
         if let key, inflight[key] != nil {
             stats.attributedLines += 1
+            // Counted whether or not its bytes are kept (as INIT lines are).
+            inflight[key]!.lineCount += 1
             guard config.keepLines else { return }
             let room = config.maxLinesPerInvocation - (inflight[key]?.lines.count ?? 0)
             guard room > 0 else { return }
-            inflight[key]!.lineCount += 1
             appendLine(v, line, to: &inflight[key]!.lines, room: room)
             return
         }
@@ -74,7 +77,8 @@ extension Ingestor {
 
     func appendLine(_ v: ByteView, _ line: LineRef, to out: inout [UInt8], room: Int) {
         var budget = room
-        if let t = line.stampTime {
+        if let t = line.stampTime, TimestampParser.parse(v, at: line.range.lowerBound) == nil,
+           v.at(line.range.lowerBound) != UInt8(ascii: "[") {
             TimestampParser.appendISO(t, to: &out, fraction: true)
             out.append(32)
             budget -= 25
@@ -93,9 +97,14 @@ extension Ingestor {
         case let .start(rid, version):
             finalizeReported(stream: sid, keepLast: false)
             let key = RequestKey(v, rid)
-            if let existing = inflight[key], existing.hasStart {
-                quarantineLine(.duplicateStart, v, r, detail: "request \(existing.requestID) has not ended")
-                return
+            if let existing = inflight[key] {
+                if existing.reported {
+                    // A retry reuses the request id (maybe in another log stream): the first is done.
+                    retire(key)
+                } else if existing.hasStart {
+                    quarantineLine(.duplicateStart, v, r, detail: "request \(existing.requestID) has not ended")
+                    return
+                }
             }
             if inflight[key] == nil {
                 if recentlyFinished.contains(key) { recentlyFinished.remove(key) }
@@ -107,7 +116,7 @@ extension Ingestor {
             inflight[key]!.version = ver
             inflight[key]!.startTime = time
             inflight[key]!.streamTimeAtStart = streams[sid].lastTime
-            if !streams[sid].initLines.isEmpty {
+            if streams[sid].initLineCount > 0 || !streams[sid].initLines.isEmpty {
                 inflight[key]!.lines.append(contentsOf: streams[sid].initLines)
                 inflight[key]!.lineCount += streams[sid].initLineCount
                 streams[sid].initLines.removeAll(keepingCapacity: true)
@@ -125,6 +134,9 @@ extension Ingestor {
                 streams[sid].lastRecord = key
             }
         case let .report(rid, fields):
+            // Every REPORT is an invocation: a second one for a reported id is a retry (spec 7.1).
+            let k0 = RequestKey(v, rid)
+            if inflight[k0]?.reported == true { retire(k0) }
             guard let key = resolve(v, rid, stream: sid) else {
                 // A second REPORT for a request already finished (a retry reuses its id): a new invocation.
                 let k = RequestKey(v, rid)
@@ -276,6 +288,13 @@ extension Ingestor {
             }
             finalize(key)
         }
+    }
+
+    /// Hands out a reported invocation at once, because its request id begins again.
+    mutating func retire(_ key: RequestKey) {
+        guard let inv = inflight[key] else { return }
+        streams[inv.streamID].reported.removeAll { $0 == key }
+        finalize(key)
     }
 
     mutating func finalize(_ key: RequestKey) {

@@ -22,7 +22,7 @@
 ///   `value(m)`; the group's series values are then combined with the query's aggregation:
 ///   sum, avg, min, max; count = the number of series with data; last = the value of the series
 ///   whose data is latest (`lastTime`; the later series in key order on a tie); pXX = the exact
-///   quantile of the series values at the lower rank `floor(q * (n - 1))`.
+///   quantile of the series values at the nearest rank `ceil(q * n)`.
 /// - **Arithmetic.** Two sides' series are paired by identical tag sets; a side that is exactly
 ///   one series without tags is broadcast to every series of the other side; unpaired series are
 ///   dropped. Values combine at equal times (over the union of both sides' times); the result is
@@ -219,8 +219,9 @@ public struct QueryEngine {
             return best.value
         case .quantile(let q):
             let sorted = values.map(\.value).sorted()
-            let rank = Int((Swift.max(0, Swift.min(1, q)) * Double(sorted.count - 1) + 1e-9).rounded(.down))
-            return sorted[Swift.min(rank, sorted.count - 1)]
+            // Nearest rank ⌈q·n⌉, the convention of the sketches.
+            let nearest = Int((Swift.max(0, Swift.min(1, q)) * Double(sorted.count) - 1e-9).rounded(.up))
+            return sorted[Swift.min(Swift.max(nearest - 1, 0), sorted.count - 1)]
         }
     }
 
