@@ -108,6 +108,10 @@ public struct Rollup: Sendable, Equatable {
             guard q >= 0, q <= 1 else { return nil }
             if q == 0 { return min }
             if q == 1 { return max }
+            // The nearest rank ⌈q·n⌉ of the first or last value is the exact minimum or maximum.
+            let rank = Swift.max((q * Double(count)).rounded(.up), 1)
+            if rank >= Double(count) { return max }
+            if rank <= 1 { return min }
             guard let estimate = sketch.quantile(q) else { return nil }
             return Swift.min(Swift.max(estimate, min), max)
         }
