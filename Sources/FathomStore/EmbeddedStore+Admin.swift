@@ -130,7 +130,7 @@ extension EmbeddedStore {
                     series: try count("SELECT count(*) FROM series"),
                     rollups: try count("SELECT count(*) FROM rollups"),
                     invocations: try count("SELECT count(*) FROM invocations"),
-                    invocationsWithLines: try count("SELECT count(*) FROM invocations WHERE lines IS NOT NULL"),
+                    invocationsWithLines: try count("SELECT count(*) FROM invocations WHERE chunk_id IS NOT NULL"),
                     quarantine: try count("SELECT count(*) FROM quarantine"),
                     sources: try count("SELECT count(*) FROM sources"),
                     bytes: pages * pageSize)

@@ -36,7 +36,7 @@ extension EmbeddedStore {
                 let byID = try db.cachedStatement(
                     sql: "SELECT \(StoreSchema.invocationColumns) FROM invocations WHERE id = ?")
                 for rowID in linked {
-                    all += try fetchInvocations(byID, arguments: [rowID])
+                    all += try fetchInvocations(byID, arguments: [rowID], db: db)
                 }
                 all.sort { a, b in
                     (a.invocation.start, a.invocation.requestID, a.rowID) < (b.invocation.start, b.invocation.requestID, b.rowID)
@@ -69,10 +69,15 @@ extension EmbeddedStore {
     public func applyRetention(linesOlderThan: Int64) throws -> Int {
         try guarded {
             try dbQueue.write { db in
+                // Lines are kept in chunks of many invocations: a chunk goes when its newest
+                // invocation started before the cutoff.
                 try db.execute(
-                    sql: "UPDATE invocations SET lines = NULL WHERE start_ms < ? AND lines IS NOT NULL",
+                    sql: "UPDATE invocations SET chunk_id = NULL, chunk_offset = NULL "
+                        + "WHERE chunk_id IN (SELECT id FROM line_chunks WHERE newest_start < ?)",
                     arguments: [linesOlderThan])
-                return db.changesCount
+                let dropped = db.changesCount
+                try db.execute(sql: "DELETE FROM line_chunks WHERE newest_start < ?", arguments: [linesOlderThan])
+                return dropped
             }
         }
     }
@@ -80,26 +85,42 @@ extension EmbeddedStore {
     private func fetchInvocations(_ db: Database, sql: String, arguments: StatementArguments) throws
         -> [(rowID: Int64, invocation: Invocation)]
     {
-        try fetchInvocations(try db.makeStatement(sql: sql), arguments: arguments)
+        try fetchInvocations(try db.makeStatement(sql: sql), arguments: arguments, db: db)
+    }
+
+    /// The decompressed lines of chunk `id`.
+    private func lineChunk(_ id: Int64, _ db: Database, requestID: String) throws -> [UInt8] {
+        guard let row = try Row.fetchOne(db, sql: "SELECT data, raw_size FROM line_chunks WHERE id = ?", arguments: [id]),
+              let data: Data = row[0]
+        else { return [] }
+        do {
+            return try Deflate.decompress([UInt8](data), expectedSize: row[1])
+        } catch {
+            throw StoreError.corrupt(path: path, detail: "log lines of request \(requestID): \(error)")
+        }
     }
 
     /// Decodes rows of ``StoreSchema/invocationColumns``.
-    private func fetchInvocations(_ statement: Statement, arguments: StatementArguments) throws
+    private func fetchInvocations(_ statement: Statement, arguments: StatementArguments, db: Database) throws
         -> [(rowID: Int64, invocation: Invocation)]
     {
         var result: [(Int64, Invocation)] = []
+        var chunks: [Int64: [UInt8]] = [:]
         let rows = try Row.fetchCursor(statement, arguments: arguments)
         while let row = try rows.next() {
             let rowID: Int64 = row[0]
             let requestID: String = row[1]
             var lines: [UInt8] = []
-            let rawSize: Int = row[19]
-            if let data: Data = row[18] {
-                do {
-                    lines = try Deflate.decompress([UInt8](data), expectedSize: rawSize)
-                } catch {
-                    throw StoreError.corrupt(path: path, detail: "log lines of request \(requestID): \(error)")
+            let rawSize: Int = row[20]
+            if let chunkID: Int64 = row[18], let offset: Int = row[19] {
+                if chunks[chunkID] == nil {
+                    chunks[chunkID] = try lineChunk(chunkID, db, requestID: requestID)
                 }
+                let chunk = chunks[chunkID]!
+                guard offset >= 0, offset + rawSize <= chunk.count else {
+                    throw StoreError.corrupt(path: path, detail: "log lines of request \(requestID) lie outside their chunk")
+                }
+                lines = Array(chunk[offset..<(offset + rawSize)])
             }
             let status: String = row[13]
             let correlation: String = row[16]

@@ -57,7 +57,7 @@ public final class EmbeddedStore: MetricReader, Sendable {
             // fsyncs during ingestion), and cut a WAL file left larger than 64 MiB back to that.
             try db.execute(
                 sql: """
-                    PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;
+                    PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;
                     PRAGMA wal_autocheckpoint = 10000; PRAGMA journal_size_limit = 67108864
                     """)
         }

@@ -23,6 +23,7 @@ struct FastStatement {
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
     @inline(__always) func bind(_ i: Int32, _ value: Int64) { sqlite3_bind_int64(handle, i, value) }
+    @inline(__always) func bindNull(_ i: Int32) { sqlite3_bind_null(handle, i) }
     @inline(__always) func bind(_ i: Int32, _ value: Int) { sqlite3_bind_int64(handle, i, Int64(value)) }
 
     @inline(__always) func bind(_ i: Int32, _ value: Double?) {

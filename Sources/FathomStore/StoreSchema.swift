@@ -20,8 +20,10 @@ import GRDB
 ///             init_ms, restore_ms REAL NULL, status TEXT, error_type TEXT NULL, xray TEXT NULL,
 ///             correlation_ids TEXT,                       -- IDList text: sorted ids, ',' separated, escaped
 ///             line_count INTEGER CHECK(>= 0),
-///             lines BLOB NULL,                            -- Deflate.compress(lines); NULL: none, or retention dropped them
+///             chunk_id INTEGER NULL, chunk_offset INTEGER NULL, -- where its lines are in line_chunks; NULL: none, or dropped
 ///             raw_size INTEGER CHECK(>= 0))               -- bytes of the lines before compression
+/// line_chunks(id INTEGER PRIMARY KEY, data BLOB,          -- zlib of the lines of many invocations (~256 KiB raw)
+///             raw_size INTEGER, newest_start INTEGER)     -- see LineChunks for why
 ///   INDEX(request_id), INDEX(start_ms)
 /// links(link_id TEXT, kind INTEGER CHECK(kind IN (1 = correlation, 2 = xray)), invocation INTEGER,
 ///       PRIMARY KEY(link_id, kind, invocation)) WITHOUT ROWID
@@ -96,9 +98,17 @@ enum StoreSchema {
                         xray TEXT,
                         correlation_ids TEXT NOT NULL,
                         line_count INTEGER NOT NULL CHECK (line_count >= 0),
-                        lines BLOB,
+                        chunk_id INTEGER,
+                        chunk_offset INTEGER,
                         raw_size INTEGER NOT NULL CHECK (raw_size >= 0)
                     );
+                    CREATE TABLE line_chunks (
+                        id INTEGER PRIMARY KEY,
+                        data BLOB NOT NULL,
+                        raw_size INTEGER NOT NULL CHECK (raw_size >= 0),
+                        newest_start INTEGER NOT NULL
+                    );
+                    CREATE INDEX line_chunks_by_age ON line_chunks (newest_start);
                     CREATE INDEX invocations_by_request ON invocations (request_id);
                     CREATE INDEX invocations_by_start ON invocations (start_ms);
 
@@ -137,13 +147,14 @@ enum StoreSchema {
     }
 
     /// The tables that hold data, children first (the order `reset` deletes them in).
-    static let dataTables = ["links", "invocations", "rollups", "series", "quarantine", "sources"]
+    static let dataTables = ["links", "invocations", "line_chunks", "rollups", "series", "quarantine", "sources"]
 
     /// The columns of `invocations` that make an `Invocation`, in the order `EmbeddedStore`
     /// decodes them.
     static let invocationColumns = """
         id, request_id, function, version, stream, start_ms, end_ms, duration_ms, billed_ms, memory_mb,
-        max_memory_mb, init_ms, restore_ms, status, error_type, xray, correlation_ids, line_count, lines, raw_size
+        max_memory_mb, init_ms, restore_ms, status, error_type, xray, correlation_ids, line_count, chunk_id, chunk_offset,
+        raw_size
         """
 
     /// `links.kind` of a correlation id.

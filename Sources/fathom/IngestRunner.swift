@@ -10,8 +10,10 @@ struct IngestRunner {
     /// Nil for a dry run: parse and aggregate, commit nothing.
     let store: EmbeddedStore?
     var ingestor: Ingestor
-    /// Commit after this many input bytes.
-    var batchBytes: Int64 = 64 << 20
+    /// Commit after this many input bytes (bounds memory: a batch holds its invocations' lines).
+    var batchBytes: Int64 = 8 << 20
+    /// Commits run on their own thread while the next batch is parsed: at most one waits.
+    private let committer = Committer()
     var replay = false
     var progress: Progress?
 
@@ -32,6 +34,7 @@ struct IngestRunner {
             try read(file)
         }
         try commit(ingestor.finish())
+        try committer.drain()
         progress?.done()
         return ingestor.stats
     }
@@ -99,8 +102,44 @@ struct IngestRunner {
 
     private mutating func commit(_ batch: IngestBatch) throws {
         sinceCommit = 0
-        guard !batch.isEmpty else { return }
-        try store?.commit(batch, now: nowMillis())
+        guard !batch.isEmpty, let store else { return }
+        try committer.submit(batch, to: store)
+    }
+}
+
+/// Commits batches on a serial queue, one at a time, while the caller goes on parsing: the
+/// second core compresses lines and writes SQLite while the first parses. `submit` waits while a
+/// commit is running and a second is already queued, so memory stays at two batches. The first
+/// failure is rethrown by the next `submit` or `drain`, and nothing after it is committed.
+final class Committer: @unchecked Sendable {
+    // @unchecked: `failure` is written only on `queue` and read after `drain` waited for it.
+    private let queue = DispatchQueue(label: "fathom.commit")
+    private let slots = DispatchSemaphore(value: 2)
+    private var failure: (any Error)?
+
+    func submit(_ batch: IngestBatch, to store: EmbeddedStore) throws {
+        try rethrow()
+        slots.wait()
+        queue.async {
+            defer { self.slots.signal() }
+            guard self.failure == nil else { return }
+            do {
+                try store.commit(batch, now: nowMillis())
+            } catch {
+                self.failure = error
+            }
+        }
+    }
+
+    /// Waits for every submitted commit; rethrows the first failure.
+    func drain() throws {
+        queue.sync {}
+        try rethrow()
+    }
+
+    private func rethrow() throws {
+        let f = queue.sync { failure }
+        if let f { throw f }
     }
 }
 

@@ -122,9 +122,11 @@ import Testing
     @Test func retentionDropsOldLinesOnly() throws {
         let dir = TempDir()
         let store = try dir.store()
+        // Two commits, two line chunks: retention drops a chunk when its newest invocation is old.
         var batch = IngestBatch()
+        batch.invocations = [invocation("old", start: t0, correlation: ["c"], lines: Array("old line\n".utf8), lineCount: 1)]
+        try store.commit(batch, now: t0)
         batch.invocations = [
-            invocation("old", start: t0, correlation: ["c"], lines: Array("old line\n".utf8), lineCount: 1),
             invocation("new", start: t0 + 10 * minute, correlation: ["c"], lines: Array("new line\n".utf8), lineCount: 1),
         ]
         try store.commit(batch, now: t0)
@@ -136,5 +138,20 @@ import Testing
         #expect(both[1].lines == Array("new line\n".utf8))
         let stats = try store.stats()
         #expect(stats.invocations == 2 && stats.invocationsWithLines == 1)
+    }
+
+    @Test func retentionKeepsAChunkWhileItsNewestInvocationIsRecent() throws {
+        let dir = TempDir()
+        let store = try dir.store()
+        var batch = IngestBatch()
+        batch.invocations = [
+            invocation("old", start: t0, correlation: ["c"], lines: Array("old line\n".utf8), lineCount: 1),
+            invocation("new", start: t0 + 10 * minute, correlation: ["c"], lines: Array("new line\n".utf8), lineCount: 1),
+        ]
+        try store.commit(batch, now: t0)
+        #expect(try store.applyRetention(linesOlderThan: t0 + minute) == 0)
+        #expect(try store.invocations(linkedTo: "c").map(\.lines) == [Array("old line\n".utf8), Array("new line\n".utf8)])
+        #expect(try store.applyRetention(linesOlderThan: t0 + 11 * minute) == 2)
+        #expect(try store.invocations(linkedTo: "c").allSatisfy { $0.lines.isEmpty && $0.lineCount == 1 })
     }
 }

@@ -6,7 +6,13 @@ public struct MetricAggregator {
     public var pricing: Pricing
     private var index: [[UInt8]: Int32] = [:]
     private var keys: [SeriesKey] = []
-    private var rollups: [UInt64: Rollup] = [:]
+    private var idByKey: [SeriesKey: Int32] = [:]
+    /// Rollups live in `store`, found by (series, minute) through `slots`; each series remembers
+    /// its current minute's place (`hot`), so a sample of a time-ordered stream costs no hash.
+    private var store: [Rollup] = []
+    private var slots: [UInt64: Int32] = [:]
+    private var hotMinute: [Int64] = []
+    private var hotIndex: [Int32] = []
     private var builtins: [BuiltinKey: BuiltinSeries] = [:]
     private var scratch: [UInt8] = []
     /// Samples folded in so far.
@@ -28,22 +34,41 @@ public struct MetricAggregator {
     func lookup(_ bytes: [UInt8]) -> Int32? { index[bytes] }
 
     mutating func insert(_ bytes: [UInt8], _ key: SeriesKey) -> Int32 {
+        // Another byte spelling of a known series (tags in another order) shares its id.
+        if let known = idByKey[key] {
+            index[bytes] = known
+            return known
+        }
         let id = Int32(keys.count)
         keys.append(key)
+        idByKey[key] = id
         index[bytes] = id
+        hotMinute.append(Int64.min)
+        hotIndex.append(-1)
         return id
     }
 
     /// Adds `value` at `time` (ms) to series `id`.
     public mutating func add(series id: Int32, _ value: Double, at time: Int64) {
         let minute = time >= 0 ? time / 60_000 : (time - 59_999) / 60_000
-        let slot = UInt64(UInt32(bitPattern: id)) << 32 | UInt64(UInt32(truncatingIfNeeded: minute))
-        addToSlot(slot, value, time)
-    }
-
-    mutating func addToSlot(_ slot: UInt64, _ value: Double, _ time: Int64) {
-        rollups[slot, default: Rollup()].add(value, at: time)
+        let s = Int(id)
         samples += 1
+        if hotMinute[s] == minute {
+            store[Int(hotIndex[s])].add(value, at: time)
+            return
+        }
+        let slot = UInt64(UInt32(bitPattern: id)) << 32 | UInt64(UInt32(truncatingIfNeeded: minute))
+        let i: Int32
+        if let known = slots[slot] {
+            i = known
+        } else {
+            i = Int32(store.count)
+            store.append(Rollup())
+            slots[slot] = i
+        }
+        hotMinute[s] = minute
+        hotIndex[s] = i
+        store[Int(i)].add(value, at: time)
     }
 
     /// Adds a custom metric sample: `name` and `tags` are the metric's own, `function` and
@@ -121,17 +146,22 @@ public struct MetricAggregator {
     /// (series identities are kept).
     public mutating func take() -> [SeriesKey: [Int64: Rollup]] {
         var out: [SeriesKey: [Int64: Rollup]] = [:]
-        for (slot, rollup) in rollups {
+        for (slot, i) in slots {
             let id = Int(slot >> 32)
             let minute = Int64(Int32(truncatingIfNeeded: UInt32(slot & 0xffff_ffff)))
-            out[keys[id], default: [:]][minute * 60_000] = rollup
+            out[keys[id], default: [:]][minute * 60_000, default: Rollup()].merge(store[Int(i)])
         }
-        rollups.removeAll(keepingCapacity: true)
+        slots.removeAll(keepingCapacity: true)
+        store.removeAll(keepingCapacity: true)
+        for s in hotMinute.indices {
+            hotMinute[s] = Int64.min
+            hotIndex[s] = -1
+        }
         return out
     }
 
     /// Whether anything waits to be taken.
-    public var isEmpty: Bool { rollups.isEmpty }
+    public var isEmpty: Bool { slots.isEmpty }
 }
 
 /// The (function, version) pair that built-in series are kept per.

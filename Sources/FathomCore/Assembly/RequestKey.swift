@@ -5,6 +5,9 @@ public struct RequestKey: Hashable, Sendable {
     var tail: UInt64 = 0
     var length: Int32 = 0
 
+    /// The empty id.
+    public init() {}
+
     public init(_ v: ByteView, _ r: Range<Int>) {
         var words: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
         let n = Swift.min(r.count, 40)

@@ -23,6 +23,9 @@ struct InFlightInvocation {
     /// An error-level line was seen; a following traceback confirms an unhandled error.
     var pendingErrorType: String?
 
+    /// An empty slot's placeholder (no allocation).
+    static let vacant = InFlightInvocation(requestID: "", function: "", version: "", stream: "", streamID: 0)
+
     init(requestID: String, function: String, version: String, stream: String, streamID: Int) {
         self.requestID = requestID
         self.function = function
@@ -58,7 +61,7 @@ struct InFlightInvocation {
             durationMs: duration, billedDurationMs: report.billedDurationMs, memorySizeMB: report.memorySizeMB,
             maxMemoryUsedMB: report.maxMemoryUsedMB, initDurationMs: report.initDurationMs,
             restoreDurationMs: report.restoreDurationMs, status: st, errorType: errorType, xrayTraceID: xray,
-            correlationIDs: Array(Set(correlation)).sorted(), lines: lines, lineCount: lineCount)
+            correlationIDs: correlation.count < 2 ? correlation : Array(Set(correlation)).sorted(), lines: lines, lineCount: lineCount)
     }
 }
 

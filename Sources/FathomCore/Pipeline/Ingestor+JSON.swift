@@ -31,14 +31,15 @@ extension Ingestor {
         let key = resolve(v, f.requestIDRange(v), stream: sid)
         if let t = lineTime {
             streams[sid].lastTime = t
-            if let key { inflight[key]?.note(time: t) }
+            if let key { _ = inflight.update(key) { $0.note(time: t) } }
         }
         keep(v, line, key: key, stream: sid, initIfNone: true)
         if let key { streams[sid].lastRecord = key }
         streams[sid].lastLevel = level
         noteIDs(v, f, key: key)
         if let key, let et = f.errorType, level.isError || f.hasErrorMessage {
-            inflight[key]?.fail(.error, type: JSONScanner.string(v, et.value))
+            let type = JSONScanner.string(v, et.value)
+            _ = inflight.update(key) { $0.fail(.error, type: type) }
         }
         if let aws = f.aws, aws.kind == .object {
             handleEMF(v, r, aws: aws, time: lineTime, key: key, stream: sid)
@@ -70,12 +71,12 @@ extension Ingestor {
 
     /// Correlation and X-Ray ids of a JSON record.
     mutating func noteIDs(_ v: ByteView, _ f: JSONRecordFields, key: RequestKey?) {
-        guard let key, inflight[key] != nil else { return }
+        guard let key, inflight.contains(key) else { return }
         for c in f.correlation {
-            if let s = JSONScanner.string(v, c.value), !s.isEmpty { inflight[key]!.correlation.append(s) }
+            if let s = JSONScanner.string(v, c.value), !s.isEmpty { _ = inflight.update(key) { $0.correlation.append(s) } }
         }
-        if let x = f.xray, inflight[key]!.xray == nil, let s = JSONScanner.string(v, x.value), !s.isEmpty {
-            inflight[key]!.xray = s
+        if let x = f.xray, let s = JSONScanner.string(v, x.value), !s.isEmpty {
+            _ = inflight.update(key) { if $0.xray == nil { $0.xray = s } }
         }
     }
 
@@ -89,7 +90,8 @@ extension Ingestor {
         }
         noteIDs(v, f, key: key)
         if let key, let et = f.errorType, f.hasErrorMessage || level.isError {
-            inflight[key]?.fail(.error, type: JSONScanner.string(v, et.value))
+            let type = JSONScanner.string(v, et.value)
+            _ = inflight.update(key) { $0.fail(.error, type: type) }
         }
         if let aws = f.aws, aws.kind == .object {
             handleEMF(v, m, aws: aws, time: time, key: key, stream: sid)
@@ -171,8 +173,9 @@ extension Ingestor {
         case "platform.start":
             guard let rid else { return keepEnvironment(v, line, stream: sid) }
             handlePlatform(.start(requestID: rid, version: version), v, rid, time: time, stream: sid, line: line)
-            if let tracing, let key = Optional(RequestKey(v, rid)), inflight[key] != nil, inflight[key]!.xray == nil {
-                inflight[key]!.xray = xrayRoot(v, tracing)
+            if let tracing {
+                let root = xrayRoot(v, tracing)
+                _ = inflight.update(RequestKey(v, rid)) { if $0.xray == nil { $0.xray = root } }
             }
         case "platform.report":
             guard let rid else { return keepEnvironment(v, line, stream: sid) }
@@ -197,18 +200,24 @@ extension Ingestor {
             rf.errorType = errorType
             let p = PlatformLine.report(requestID: rid, rf)
             handlePlatform(p, v, rid, time: time, stream: sid, line: line)
-            if let tracing, let key = streams[sid].lastRecord, inflight[key] != nil, inflight[key]!.xray == nil {
-                inflight[key]!.xray = xrayRoot(v, tracing)
+            if let tracing, let key = streams[sid].lastRecord {
+                let root = xrayRoot(v, tracing)
+                _ = inflight.update(key) { if $0.xray == nil { $0.xray = root } }
             }
         case "platform.runtimeDone", "platform.fault", "platform.end":
             let key = resolve(v, rid, stream: sid)
             keep(v, line, key: key, stream: sid, initIfNone: false)
-            if let key, inflight[key] != nil {
-                inflight[key]!.note(time: time)
-                if t == "platform.fault" {
-                    inflight[key]!.fail(.crash, type: "Runtime.ExitError")
-                } else if let status, let s = ReportFields.status(v, status), s != .ok {
-                    inflight[key]!.fail(s, type: errorType.map { v.string($0) })
+            if let key, inflight.contains(key) {
+                let fault = t == "platform.fault"
+                let s = status.flatMap { ReportFields.status(v, $0) }
+                let type = errorType.map { v.string($0) }
+                _ = inflight.update(key) { inv in
+                    inv.note(time: time)
+                    if fault {
+                        inv.fail(.crash, type: "Runtime.ExitError")
+                    } else if let s, s != .ok {
+                        inv.fail(s, type: type)
+                    }
                 }
                 streams[sid].lastRecord = key
             }

@@ -64,7 +64,7 @@ extension Ingestor {
             if e > s {
                 scratch.removeAll(keepingCapacity: true)
                 scratch.append(contentsOf: "tail\u{0}".utf8)
-                scratch.append(contentsOf: (source?.name ?? "").utf8)
+                scratch.append(contentsOf: sourceName.utf8)
                 scratch.append(0)
                 v.append(s..<e, to: &scratch)
                 let id: Int

@@ -32,50 +32,50 @@ extension Ingestor {
     mutating func resolve(_ v: ByteView, _ rid: Range<Int>?, stream sid: Int) -> RequestKey? {
         if let rid {
             let key = RequestKey(v, rid)
-            if inflight[key] != nil { return key }
+            if inflight.contains(key) { return key }
             if recentlyFinished.contains(key) { return nil }
             openImplicit(key, v, rid, stream: sid)
             return key
         }
-        let s = streams[sid]
-        if let last = s.lastRecord, inflight[last] != nil { return last }
-        if let cur = s.current, inflight[cur] != nil { return cur }
+        if let last = streams[sid].lastRecord, inflight.contains(last) { return last }
+        if let cur = streams[sid].current, inflight.contains(cur) { return cur }
         return nil
     }
 
     /// Opens an invocation first seen through a line other than its START.
     mutating func openImplicit(_ key: RequestKey, _ v: ByteView, _ rid: Range<Int>, stream sid: Int) {
-        let s = streams[sid]
-        var inv = InFlightInvocation(requestID: v.string(rid), function: s.function, version: s.version ?? "unknown",
-                                     stream: s.name, streamID: sid)
-        inv.streamTimeAtStart = s.lastTime
+        var inv = InFlightInvocation(requestID: v.string(rid), function: streams[sid].function,
+                                     version: streams[sid].version ?? "unknown", stream: streams[sid].name, streamID: sid)
+        inv.streamTimeAtStart = streams[sid].lastTime
         inflight[key] = inv
     }
 
     /// Keeps the line with `key`'s invocation, or with the stream's INIT lines, or as plain text.
     mutating func keep(_ v: ByteView, _ line: LineRef, key: RequestKey?, stream sid: Int, initIfNone: Bool) {
-        if let key, inflight[key] != nil {
+        if let key, inflight.contains(key) {
             stats.attributedLines += 1
             // Counted whether or not its bytes are kept (as INIT lines are).
-            inflight[key]!.lineCount += 1
-            guard config.keepLines else { return }
-            let room = config.maxLinesPerInvocation - (inflight[key]?.lines.count ?? 0)
-            guard room > 0 else { return }
-            appendLine(v, line, to: &inflight[key]!.lines, room: room)
+            let keepLines = config.keepLines
+            let cap = config.maxLinesPerInvocation
+            _ = inflight.update(key) { inv in
+                inv.lineCount += 1
+                let room = cap - inv.lines.count
+                if keepLines && room > 0 { Self.appendLine(v, line, to: &inv.lines, room: room) }
+            }
             return
         }
         if initIfNone && streams[sid].current == nil && streams[sid].initLines.count < 65_536 {
             stats.attributedLines += 1
             streams[sid].initLineCount += 1
             if config.keepLines {
-                appendLine(v, line, to: &streams[sid].initLines, room: 65_536)
+                Self.appendLine(v, line, to: &streams[sid].initLines, room: 65_536)
             }
             return
         }
         stats.plainLines += 1
     }
 
-    func appendLine(_ v: ByteView, _ line: LineRef, to out: inout [UInt8], room: Int) {
+    static func appendLine(_ v: ByteView, _ line: LineRef, to out: inout [UInt8], room: Int) {
         var budget = room
         if let t = line.stampTime, TimestampParser.parse(v, at: line.range.lowerBound) == nil,
            v.at(line.range.lowerBound) != UInt8(ascii: "[") {
@@ -97,30 +97,38 @@ extension Ingestor {
         case let .start(rid, version):
             finalizeReported(stream: sid, keepLast: false)
             let key = RequestKey(v, rid)
-            if let existing = inflight[key] {
-                if existing.reported {
+            if let (reported, hasStart, existingID) = inflight.update(key, { ($0.reported, $0.hasStart, $0.requestID) }) {
+                if reported {
                     // A retry reuses the request id (maybe in another log stream): the first is done.
                     retire(key)
-                } else if existing.hasStart {
-                    quarantineLine(.duplicateStart, v, r, detail: "request \(existing.requestID) has not ended")
+                } else if hasStart {
+                    quarantineLine(.duplicateStart, v, r, detail: "request \(existingID) has not ended")
                     return
                 }
             }
-            if inflight[key] == nil {
-                if recentlyFinished.contains(key) { recentlyFinished.remove(key) }
+            if !inflight.contains(key) {
+                recentlyFinished.remove(key)
                 openImplicit(key, v, rid, stream: sid)
             }
             let ver = version.map { interner.intern(v, $0) } ?? streams[sid].version ?? "unknown"
             if streams[sid].version == nil, version != nil { streams[sid].version = ver }
-            inflight[key]!.hasStart = true
-            inflight[key]!.version = ver
-            inflight[key]!.startTime = time
-            inflight[key]!.streamTimeAtStart = streams[sid].lastTime
-            if streams[sid].initLineCount > 0 || !streams[sid].initLines.isEmpty {
-                inflight[key]!.lines.append(contentsOf: streams[sid].initLines)
-                inflight[key]!.lineCount += streams[sid].initLineCount
-                streams[sid].initLines.removeAll(keepingCapacity: true)
+            let streamTime = streams[sid].lastTime
+            var initLines: [UInt8] = []
+            let initCount = streams[sid].initLineCount
+            if initCount > 0 || !streams[sid].initLines.isEmpty {
+                swap(&initLines, &streams[sid].initLines)
                 streams[sid].initLineCount = 0
+            }
+            _ = inflight.update(key) { inv in
+                inv.hasStart = true
+                inv.version = ver
+                inv.startTime = time
+                inv.streamTimeAtStart = streamTime
+                if inv.lines.capacity < 1024 { inv.lines.reserveCapacity(1024) }
+                if initCount > 0 || !initLines.isEmpty {
+                    inv.lines.append(contentsOf: initLines)
+                    inv.lineCount += initCount
+                }
             }
             keep(v, line, key: key, stream: sid, initIfNone: false)
             streams[sid].current = key
@@ -129,14 +137,14 @@ extension Ingestor {
             let key = resolve(v, rid, stream: sid)
             keep(v, line, key: key, stream: sid, initIfNone: false)
             if let key {
-                inflight[key]?.note(time: time)
+                _ = inflight.update(key) { $0.note(time: time) }
                 if streams[sid].current == key { streams[sid].current = nil }
                 streams[sid].lastRecord = key
             }
         case let .report(rid, fields):
             // Every REPORT is an invocation: a second one for a reported id is a retry (spec 7.1).
             let k0 = RequestKey(v, rid)
-            if inflight[k0]?.reported == true { retire(k0) }
+            if inflight.update(k0, { $0.reported }) == true { retire(k0) }
             guard let key = resolve(v, rid, stream: sid) else {
                 // A second REPORT for a request already finished (a retry reuses its id): a new invocation.
                 let k = RequestKey(v, rid)
@@ -149,14 +157,19 @@ extension Ingestor {
         case .malformedReport:
             quarantineLine(.badReport, v, r, detail: "REPORT without a readable request id or Duration")
         case let .xray(trace):
-            let key = streams[sid].lastRecord.flatMap { inflight[$0] != nil ? $0 : nil }
-            if let key, inflight[key]?.xray == nil { inflight[key]!.xray = interner.intern(v, trace) }
+            let key = streams[sid].lastRecord.flatMap { inflight.contains($0) ? $0 : nil }
+            if let key {
+                let id = interner.intern(v, trace)
+                _ = inflight.update(key) { if $0.xray == nil { $0.xray = id } }
+            }
             keep(v, line, key: key, stream: sid, initIfNone: false)
         case let .runtimeExit(rid, killed):
             let key = resolve(v, rid, stream: sid)
             if let key {
-                inflight[key]!.fail(.crash, type: "Runtime.ExitError")
-                if killed { inflight[key]!.killed = true }
+                _ = inflight.update(key) { inv in
+                    inv.fail(.crash, type: "Runtime.ExitError")
+                    if killed { inv.killed = true }
+                }
             }
             keep(v, line, key: key, stream: sid, initIfNone: false)
         case .environment:
@@ -167,23 +180,27 @@ extension Ingestor {
 
     mutating func applyReport(_ key: RequestKey, _ f: ReportFields, _ v: ByteView, time: Int64?, stream sid: Int,
                               line: LineRef) {
-        guard inflight[key] != nil else { return }
+        guard inflight.contains(key) else { return }
         keep(v, line, key: key, stream: sid, initIfNone: false)
-        var inv = inflight.removeValue(forKey: key)!
-        if !inv.hasStart { stats.reportsWithoutStart += 1 }
-        inv.reported = true
-        inv.reportTime = time
-        inv.report = StoredReport(
+        let errorType = f.errorType.map { interner.intern(v, $0) }
+        let xray = f.xrayTraceID.map { interner.intern(v, $0) }
+        let report = StoredReport(
             durationMs: f.durationMs, billedDurationMs: f.billedDurationMs, memorySizeMB: f.memorySizeMB,
             maxMemoryUsedMB: f.maxMemoryUsedMB, initDurationMs: f.initDurationMs, restoreDurationMs: f.restoreDurationMs)
-        let errorType = f.errorType.map { interner.intern(v, $0) }
-        if let s = f.status, s != .ok {
-            inv.fail(errorType == "Runtime.OutOfMemory" ? .outOfMemory : s, type: errorType)
-        } else if errorType == "Runtime.OutOfMemory" {
-            inv.fail(.outOfMemory, type: errorType)
+        let status = f.status
+        let hadStart = inflight.update(key) { inv -> Bool in
+            inv.reported = true
+            inv.reportTime = time
+            inv.report = report
+            if let s = status, s != .ok {
+                inv.fail(errorType == "Runtime.OutOfMemory" ? .outOfMemory : s, type: errorType)
+            } else if errorType == "Runtime.OutOfMemory" {
+                inv.fail(.outOfMemory, type: errorType)
+            }
+            if let x = xray, inv.xray == nil { inv.xray = x }
+            return inv.hasStart
         }
-        if let x = f.xrayTraceID, inv.xray == nil { inv.xray = interner.intern(v, x) }
-        inflight[key] = inv
+        if hadStart == false { stats.reportsWithoutStart += 1 }
         streams[sid].reported.append(key)
         streams[sid].lastRecord = key
         if streams[sid].current == key { streams[sid].current = nil }
@@ -198,7 +215,7 @@ extension Ingestor {
         let key = resolve(v, requestID, stream: sid)
         if let t = time {
             streams[sid].lastTime = t
-            if let key { inflight[key]?.note(time: t) }
+            if let key { _ = inflight.update(key) { $0.note(time: t) } }
         }
         keep(v, line, key: key, stream: sid, initIfNone: true)
         if let key { streams[sid].lastRecord = key }
@@ -222,12 +239,14 @@ extension Ingestor {
         }
         if first == UInt8(ascii: "T") {
             if v.matches("Task timed out after", at: m.lowerBound) {
-                if let key { inflight[key]?.fail(.timeout, type: "Task timed out") }
+                if let key { _ = inflight.update(key) { $0.fail(.timeout, type: "Task timed out") } }
                 return
             }
             if v.matches("Traceback (most recent call last):", at: m.lowerBound) {
-                if continuation, streams[sid].lastLevel.isError, let key, let type = inflight[key]?.pendingErrorType {
-                    inflight[key]!.fail(.error, type: type)
+                if continuation, streams[sid].lastLevel.isError, let key {
+                    _ = inflight.update(key) { inv in
+                        if let type = inv.pendingErrorType { inv.fail(.error, type: type) }
+                    }
                 }
                 return
             }
@@ -235,19 +254,21 @@ extension Ingestor {
         if level.isError, let key {
             if v.matches("Invoke Error", at: m.lowerBound) || v.matches("Uncaught Exception", at: m.lowerBound)
                 || v.matches("Unhandled Promise Rejection", at: m.lowerBound) {
-                inflight[key]!.fail(.error, type: errorTypeInJSON(v, m) ?? "Error")
+                let type = errorTypeInJSON(v, m) ?? "Error"
+                _ = inflight.update(key) { $0.fail(.error, type: type) }
                 return
             }
             // Python `[ERROR] ValueError: …` then (next line, or in the same message) a traceback.
             let colon = v.firstIndex(of: UInt8(ascii: ":"), from: m.lowerBound, end: Swift.min(m.upperBound, m.lowerBound + 128))
             if let colon, colon > m.lowerBound, !(m.lowerBound..<colon).contains(where: { ByteClass.isSpace(v[$0]) }) {
                 let type = interner.intern(v, m.lowerBound..<colon)
-                inflight[key]!.pendingErrorType = type
-                if v.firstIndex(of: "\nTraceback (most recent call last):", from: colon, end: m.upperBound) != nil {
-                    inflight[key]!.fail(.error, type: type)
+                let traceback = v.firstIndex(of: "\nTraceback (most recent call last):", from: colon, end: m.upperBound) != nil
+                _ = inflight.update(key) { inv in
+                    inv.pendingErrorType = type
+                    if traceback { inv.fail(.error, type: type) }
                 }
             }
-            if let oom = outOfMemoryText(v, m) { inflight[key]!.fail(.outOfMemory, type: oom) }
+            if let oom = outOfMemoryText(v, m) { _ = inflight.update(key) { $0.fail(.outOfMemory, type: oom) } }
         }
         if let i = v.firstIndex(of: "MONITORING|", from: m.lowerBound, end: m.upperBound) {
             handleMonitoring(v, i, m.upperBound, time: time, key: key, stream: sid)
@@ -282,7 +303,7 @@ extension Ingestor {
         let reported = streams[sid].reported
         streams[sid].reported.removeAll(keepingCapacity: true)
         for key in reported {
-            if keepLast && key == streams[sid].lastRecord && source != nil {
+            if keepLast && key == streams[sid].lastRecord && reading {
                 streams[sid].reported.append(key)
                 continue
             }
@@ -292,8 +313,8 @@ extension Ingestor {
 
     /// Hands out a reported invocation at once, because its request id begins again.
     mutating func retire(_ key: RequestKey) {
-        guard let inv = inflight[key] else { return }
-        streams[inv.streamID].reported.removeAll { $0 == key }
+        guard let sid = inflight.update(key, { $0.streamID }) else { return }
+        streams[sid].reported.removeAll { $0 == key }
         finalize(key)
     }
 
@@ -309,11 +330,6 @@ extension Ingestor {
         stats.functions.insert(done.function)
         finished.append(done)
         recentlyFinished.insert(key)
-        recentOrder.append(key)
-        if recentOrder.count > 131_072 {
-            for k in recentOrder.prefix(65_536) { recentlyFinished.remove(k) }
-            recentOrder.removeFirst(65_536)
-        }
         if streams[inv.streamID].lastRecord == key { streams[inv.streamID].lastRecord = nil }
         if streams[inv.streamID].current == key { streams[inv.streamID].current = nil }
     }

@@ -1,7 +1,7 @@
 extension Ingestor {
     /// The function and version a metric printed by `key`'s invocation (or on stream `sid`) belongs to.
-    func owner(_ key: RequestKey?, stream sid: Int) -> (String, String) {
-        if let key, let inv = inflight[key] { return (inv.function, inv.version) }
+    mutating func owner(_ key: RequestKey?, stream sid: Int) -> (String, String) {
+        if let key, let fv = inflight.update(key, { ($0.function, $0.version) }) { return fv }
         return (streams[sid].function, streams[sid].version ?? "unknown")
     }
 

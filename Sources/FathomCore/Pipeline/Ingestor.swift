@@ -18,9 +18,8 @@ public struct Ingestor {
 
     var aggregator: MetricAggregator
     var interner = Interner()
-    var inflight: [RequestKey: InFlightInvocation] = [:]
-    var recentlyFinished: Set<RequestKey> = []
-    var recentOrder: [RequestKey] = []
+    var inflight = InFlightTable()
+    var recentlyFinished = RecentRequests()
     var streams: [StreamState] = []
     var streamIndex: [[UInt8]: Int] = [:]
     var finished: [Invocation] = []
@@ -31,6 +30,9 @@ public struct Ingestor {
 
     // The source being read.
     var source: SourceInfo?
+    /// Whether a source is being read, and its name (kept apart: reading `source` copies four strings).
+    var reading = false
+    var sourceName = "-"
     var framer = LineFramer()
     var sourceStream = 0
     var sourceFormat: InputFormat = .auto
@@ -55,6 +57,8 @@ public struct Ingestor {
     public mutating func begin(_ info: SourceInfo, fingerprint: (value: UInt64, length: Int)? = nil,
                                resume: (offset: Int64, lines: Int)? = nil) {
         source = info
+        reading = true
+        sourceName = info.name
         self.fingerprint = fingerprint
         framer = LineFramer(maxLineBytes: config.maxLineBytes, startLine: resume?.lines ?? 0,
                             startOffset: resume?.offset ?? 0)
@@ -95,6 +99,7 @@ public struct Ingestor {
         swap(&f, &framer)
         recordCheckpoint(complete: true)
         source = nil
+        reading = false
     }
 
     /// Records that a source was skipped because it was read before.
@@ -102,7 +107,7 @@ public struct Ingestor {
 
     /// Notes a problem with the source itself (unreadable, truncated gzip) in the quarantine.
     public mutating func sourceFailed(_ reason: QuarantineReason, detail: String) {
-        let name = source?.name ?? "-"
+        let name = sourceName
         addQuarantine(reason, source: name, line: framer.lines, offset: framer.seen, detail: detail, excerpt: "")
     }
 
@@ -118,7 +123,7 @@ public struct Ingestor {
     /// Invocations still running stay in flight.
     public mutating func takeBatch() -> IngestBatch {
         for i in streams.indices { finalizeReported(stream: i) }
-        if source != nil { recordCheckpoint(complete: false) }
+        if reading { recordCheckpoint(complete: false) }
         var batch = IngestBatch()
         batch.invocations = finished
         finished.removeAll(keepingCapacity: true)
@@ -133,8 +138,9 @@ public struct Ingestor {
     /// Ends the ingestion: invocations whose REPORT never came are handed out as incomplete.
     public mutating func finish() -> IngestBatch {
         for i in streams.indices { finalizeReported(stream: i) }
-        let keys = inflight.keys.sorted { (inflight[$0]!.requestID) < (inflight[$1]!.requestID) }
-        for key in keys { finalize(key) }
+        var open: [(key: RequestKey, id: String)] = []
+        for key in Array(inflight.keys) { open.append((key, inflight[key]!.requestID)) }
+        for (key, _) in open.sorted(by: { $0.id < $1.id }) { finalize(key) }
         return takeBatch()
     }
 
@@ -162,7 +168,7 @@ public struct Ingestor {
 
     mutating func quarantineLine(_ reason: QuarantineReason, _ v: ByteView, _ r: Range<Int>, detail: String) {
         let cut = r.lowerBound..<Swift.min(r.upperBound, r.lowerBound + 200)
-        addQuarantine(reason, source: source?.name ?? "-", line: currentLine.number, offset: currentLine.offset,
+        addQuarantine(reason, source: sourceName, line: currentLine.number, offset: currentLine.offset,
                       detail: detail, excerpt: v.string(cut))
     }
 }
