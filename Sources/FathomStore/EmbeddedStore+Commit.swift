@@ -145,8 +145,8 @@ extension EmbeddedStore {
                 INSERT INTO invocations (
                     request_id, function, version, stream, start_ms, end_ms, duration_ms, billed_ms, memory_mb,
                     max_memory_mb, init_ms, restore_ms, status, error_type, xray, correlation_ids, line_count, chunk_id,
-                    chunk_offset, raw_size)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    chunk_offset, raw_size, request_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let link = try FastStatement(db, sql: "INSERT OR IGNORE INTO links (link_id, kind, invocation) VALUES (?, ?, ?)")
         // Links go in after the invocations, sorted by key: one B-tree at a time, in key order, each
@@ -179,6 +179,7 @@ extension EmbeddedStore {
                 insert.bindNull(19)
             }
             insert.bind(20, inv.lines.count)
+            insert.bind(21, StoreSchema.requestHash(inv.requestID))
             try insert.execute()
             let rowID = db.lastInsertedRowID
             for id in inv.correlationIDs where !id.isEmpty {

@@ -55,9 +55,9 @@ extension EmbeddedStore {
                     db,
                     sql: """
                         SELECT \(StoreSchema.invocationColumns) FROM invocations
-                        WHERE request_id = ? ORDER BY start_ms, id
+                        WHERE request_hash = ? AND request_id = ? ORDER BY start_ms, id
                         """,
-                    arguments: [requestID]
+                    arguments: [StoreSchema.requestHash(requestID), requestID]
                 ).map(\.invocation)
             }
         }

@@ -58,7 +58,7 @@ public final class EmbeddedStore: MetricReader, Sendable {
             try db.execute(
                 sql: """
                     PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;
-                    PRAGMA wal_autocheckpoint = 10000; PRAGMA journal_size_limit = 67108864
+                    PRAGMA wal_autocheckpoint = 50000; PRAGMA journal_size_limit = 67108864
                     """)
         }
         do {

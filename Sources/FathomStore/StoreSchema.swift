@@ -1,3 +1,4 @@
+import FathomCore
 import GRDB
 
 /// The schema of the embedded store and its versioned migrations (GRDB `DatabaseMigrator`).
@@ -24,7 +25,8 @@ import GRDB
 ///             raw_size INTEGER CHECK(>= 0))               -- bytes of the lines before compression
 /// line_chunks(id INTEGER PRIMARY KEY, data BLOB,          -- zlib of the lines of many invocations (~256 KiB raw)
 ///             raw_size INTEGER, newest_start INTEGER)     -- see LineChunks for why
-///   INDEX(request_id), INDEX(start_ms)
+///   INDEX(request_hash), INDEX(start_ms)      -- request_hash: FNV-1a 64 of request_id; an 8-byte key
+///                                              -- keeps the randomly-inserted index small
 /// links(link_id TEXT, kind INTEGER CHECK(kind IN (1 = correlation, 2 = xray)), invocation INTEGER,
 ///       PRIMARY KEY(link_id, kind, invocation)) WITHOUT ROWID
 ///   -- invocations.id, without a declared foreign key: the table is indexed in the id → invocations
@@ -82,6 +84,7 @@ enum StoreSchema {
                     CREATE TABLE invocations (
                         id INTEGER PRIMARY KEY,
                         request_id TEXT NOT NULL,
+                        request_hash INTEGER NOT NULL,
                         function TEXT NOT NULL,
                         version TEXT NOT NULL,
                         stream TEXT NOT NULL,
@@ -109,7 +112,7 @@ enum StoreSchema {
                         newest_start INTEGER NOT NULL
                     );
                     CREATE INDEX line_chunks_by_age ON line_chunks (newest_start);
-                    CREATE INDEX invocations_by_request ON invocations (request_id);
+                    CREATE INDEX invocations_by_request ON invocations (request_hash);
                     CREATE INDEX invocations_by_start ON invocations (start_ms);
 
                     CREATE TABLE links (
@@ -156,6 +159,11 @@ enum StoreSchema {
         max_memory_mb, init_ms, restore_ms, status, error_type, xray, correlation_ids, line_count, chunk_id, chunk_offset,
         raw_size
         """
+
+    /// `invocations.request_hash`: FNV-1a 64 of the request id, as SQLite's signed integer.
+    static func requestHash(_ id: String) -> Int64 {
+        Int64(bitPattern: Fingerprint.of(id.utf8))
+    }
 
     /// `links.kind` of a correlation id.
     static let correlationLink: Int64 = 1
