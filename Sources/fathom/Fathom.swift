@@ -7,8 +7,8 @@ struct Fathom: ParsableCommand {
         commandName: "fathom",
         abstract: "Metrics, traces and quarantine from AWS Lambda logs, per function and per version.",
         discussion: """
-            Fathom reads function logs (plain text, Lambda's JSON log format, `aws logs tail` output,
-            CloudWatch Logs subscription envelopes, gzip files) into an embedded store, and answers
+            Fathom reads function logs (plain text, Lambda's JSON log format, `aws logs tail` output, \
+            CloudWatch Logs subscription envelopes, gzip files) into an embedded store, and answers \
             questions about them.
 
             Examples:
@@ -16,9 +16,9 @@ struct Fathom: ParsableCommand {
               fathom functions
               fathom query 'p99:fn.duration{function:checkout} by {version}'
               fathom trace c-5f2a9e0b7d3c4a11
-              aws logs tail /aws/lambda/checkout --since 1h | fathom ingest --function checkout
+              aws logs tail /aws/lambda/checkout | fathom ingest --function checkout
 
-            The store is $FATHOM_STORE, else $XDG_DATA_HOME/fathom/fathom.sqlite, else
+            The store is $FATHOM_STORE, else $XDG_DATA_HOME/fathom/fathom.sqlite, else \
             ~/.local/share/fathom/fathom.sqlite; every command takes --store PATH.
             Shell completions: fathom --generate-completion-script bash|zsh|fish
             """,

@@ -8,18 +8,18 @@ struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read function logs (files, directories, .gz, standard input) into the store.",
         discussion: """
-            The format is detected per source and per line: runtime text lines, Lambda's JSON log format,
-            `aws logs tail` output, CloudWatch Logs subscription envelopes, gzip (by content). Sources are
-            recognised by the fingerprint of their first bytes, so ingesting the same file twice does not
+            The format is detected per source and per line: runtime text lines, Lambda's JSON log format, \
+            `aws logs tail` output, CloudWatch Logs subscription envelopes, gzip (by content). Sources are \
+            recognised by the fingerprint of their first bytes, so ingesting the same file twice does not \
             count it twice, and a grown file is read from where the last run stopped.
 
-            The function of a line comes from --function, the log group (/aws/lambda/<name>), or the path
+            The function of a line comes from --function, the log group (/aws/lambda/<name>), or the path \
             (<function>/YYYY/MM/DD/[<version>]<stream>, or a flat file named after its function).
 
             Examples:
               fathom ingest samples/logs
               fathom ingest exported/checkout/2026/11/20/*.log.gz
-              aws logs tail /aws/lambda/checkout --since 1h | fathom ingest --function checkout
+              aws logs tail /aws/lambda/checkout | fathom ingest --function checkout
               fathom ingest --replay --strict logs/
             """)
 

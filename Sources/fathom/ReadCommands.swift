@@ -55,16 +55,16 @@ struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate a metric query (Datadog style) over the store.",
         discussion: """
-            <aggregation>:<metric>{<tag filters>} [by {<tags>}] [.rollup(<aggregation>[, <seconds>])],
-            combined with + - * / and numbers. Aggregations: sum count avg min max last p50 p75 p90 p95 p99 p999.
-            Built-in metrics: fn.invocations fn.errors fn.timeouts fn.cold_starts fn.duration fn.billed_duration
-            fn.init_duration fn.restore_duration fn.max_memory_used fn.memory_size fn.memory_utilization fn.cost;
+            Query: <aggregation>:<metric>{<tag filters>} [by {<tags>}] [.rollup(<aggregation>[, <seconds>])], \
+            combined with + - * / and numbers. Aggregations: sum count avg min max last p50 p75 p90 p95 p99 p999. \
+            Built-in metrics: fn.invocations fn.errors fn.timeouts fn.cold_starts fn.duration fn.billed_duration \
+            fn.init_duration fn.restore_duration fn.max_memory_used fn.memory_size fn.memory_utilization fn.cost; \
             every MONITORING and EMF metric by its own name. See docs/query-language.md.
 
             Examples:
               fathom query 'p99:fn.duration{function:checkout} by {version}'
               fathom query 'sum:cache-hit{cache:redis}.rollup(sum, 300)'
-              fathom query 'sum:fn.errors{function:checkout} by {version} / sum:fn.invocations{function:checkout} by {version} * 100'
+              fathom query 'sum:fn.errors{*} / sum:fn.invocations{*} * 100' --step 1h
               fathom query 'avg:fn.cold_starts{*} by {function}' --from -1h --step 5m
             """)
 
@@ -136,7 +136,7 @@ struct Trace: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show every invocation linked by a correlation id, a request id or an X-Ray trace id.",
         discussion: """
-            A request id also brings the invocations that share its correlation ids or X-Ray trace id.
+            A request id also brings the invocations that share its correlation ids or X-Ray trace id. \
             The table form is a waterfall followed by each invocation's log lines.
 
             Examples:
