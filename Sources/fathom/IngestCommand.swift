@@ -90,6 +90,9 @@ struct Ingest: ParsableCommand {
             _ = try store.applyRetention(linesOlderThan: range.to - retention)
         }
         for failure in runner.failures { Self.note("fathom: \(failure)\n") }
+        for warning in runner.warnings {
+            Self.note("fathom: warning: \(warning); what came before was ingested (see fathom quarantine)\n")
+        }
         if !quiet {
             var text = Renderers.ingestSummary(stats, seconds: seconds)
             if let store, let range = try store.dataRange(), stats.invocations > 0 {

@@ -18,8 +18,11 @@ struct IngestRunner {
     var progress: Progress?
 
     private var sinceCommit: Int64 = 0
-    /// Inputs that could not be read (missing, unreadable), with messages for people.
+    /// Inputs that could not be opened (missing, unreadable), with messages for people.
     private(set) var failures: [String] = []
+    /// Inputs that broke off while being read (truncated or corrupt gzip): what came before the
+    /// break was ingested and the break is in the quarantine.
+    private(set) var warnings: [String] = []
 
     init(store: EmbeddedStore?, config: IngestConfig) {
         self.store = store
@@ -93,7 +96,7 @@ struct IngestRunner {
             default: reason = .unreadable
             }
             ingestor.sourceFailed(reason, detail: failure.message)
-            failures.append(failure.message)
+            if reason == .truncatedInput { warnings.append(failure.message) } else { failures.append(failure.message) }
         }
         if let known, total <= known.offset { ingestor.skipped() }
         ingestor.end()

@@ -103,4 +103,33 @@ struct GoldenTests {
         #expect(again.count == 3)
         #expect(again.map { $0["invocations"] as! Int }.reduce(0, +) == 5)
     }
+
+    @Test func truncatedGzipKeepsWhatCameBefore() throws {
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        // A gzip of the orders-api sample cut in the middle.
+        let plain = try Data(contentsOf: CLIRunner.root.appendingPathComponent("samples/real/orders-api.log"))
+        let gz = cli.directory.appendingPathComponent("orders-api.log.gz")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "gzip -c > '\(gz.path)'"]
+        let input = Pipe()
+        p.standardInput = input
+        try p.run()
+        input.fileHandleForWriting.write(plain)
+        try input.fileHandleForWriting.close()
+        p.waitUntilExit()
+        let whole = try Data(contentsOf: gz)
+        try whole.prefix(whole.count * 2 / 3).write(to: gz)
+        let r = try cli.run(["ingest", gz.path, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("truncated"), "\(r.stderr)")
+        let q = try CLIRunner.json(try cli.run(["quarantine", "--output", "json"]).stdout) as! [String: Any]
+        let counts = q["counts"] as! [String: Int]
+        #expect(counts["truncated_input"] == 1)
+        let f = try CLIRunner.json(try cli.run(["functions", "--output", "json"]).stdout) as! [[String: Any]]
+        #expect(f.map { $0["invocations"] as! Int }.reduce(0, +) >= 1, "the complete invocations before the cut are kept")
+        let strict = try cli.run(["ingest", gz.path, "--quiet", "--strict", "--replay"])
+        #expect(strict.status == 3)
+    }
 }
