@@ -319,3 +319,35 @@ func ptCountLines(_ bytes: [UInt8]) -> Int {
         #expect(forced.stats.invocations == 1)
     }
 }
+
+/// STARTs whose REPORTs never come cannot grow memory without bound: past `maxInFlight` the
+/// oldest is handed out as incomplete, and counted.
+@Test func inFlightCapHandsOutTheOldestAsIncomplete() {
+    var config = IngestConfig()
+    config.function = "flood"
+    config.maxInFlight = 100
+    var ing = Ingestor(config: config)
+    ing.begin(SourceInfo(name: "flood.log"))
+    var text = ""
+    for i in 0..<1_000 {
+        text += "START RequestId: 00000000-0000-4000-8000-\(String(format: i)) Version: 1\n"
+    }
+    // One complete invocation after the flood still counts.
+    text += "START RequestId: done-1 Version: 1\n"
+    text += "2026-11-20T10:00:00.000Z\tdone-1\tINFO\thello\n"
+    text += "REPORT RequestId: done-1\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\t\n"
+    ing.feed(Array(text.utf8))
+    ing.end()
+    let batch = ing.finish()
+    #expect(ing.stats.evictedInvocations == 901)
+    #expect(ing.stats.incompleteInvocations == 1_000)
+    #expect(ing.stats.invocations == 1)
+    #expect(batch.invocations.count == 1_001)
+    #expect(ing.inflight.count == 0)
+    #expect(ing.openOrder.count - ing.openHead <= 2 * 100 + 1024)
+}
+
+private func String(format i: Int) -> String {
+    let digits = Swift.String(i)
+    return Swift.String(repeating: "0", count: 12 - digits.count) + digits
+}

@@ -28,6 +28,10 @@ public struct IngestConfig: Sendable {
     public var keepLines = true
     /// At most this many bytes of lines are kept per invocation.
     public var maxLinesPerInvocation = 1 << 20
+    /// At most this many invocations are assembled at once; past it the oldest is handed out as
+    /// `incomplete` (counted in `IngestStats.evictedInvocations`), so a log of STARTs whose
+    /// REPORTs never come cannot grow memory without bound.
+    public var maxInFlight = 100_000
 
     public init() {}
 }

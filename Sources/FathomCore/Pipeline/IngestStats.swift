@@ -20,6 +20,8 @@ public struct IngestStats: Sendable, Equatable {
     public var incompleteInvocations = 0
     /// REPORTs whose START was never seen (counted as invocations too).
     public var reportsWithoutStart = 0
+    /// Invocations handed out as incomplete because too many were in flight.
+    public var evictedInvocations = 0
     public var quarantined: [QuarantineReason: Int] = [:]
     public var functions: Set<String> = []
 
@@ -34,6 +36,7 @@ public struct IngestStats: Sendable, Equatable {
         attributedLines += o.attributedLines; plainLines += o.plainLines; metricSamples += o.metricSamples
         invocations += o.invocations; incompleteInvocations += o.incompleteInvocations
         reportsWithoutStart += o.reportsWithoutStart
+        evictedInvocations += o.evictedInvocations
         for (k, v) in o.quarantined { quarantined[k, default: 0] += v }
         functions.formUnion(o.functions)
     }

@@ -48,6 +48,37 @@ extension Ingestor {
                                      version: streams[sid].version ?? "unknown", stream: streams[sid].name, streamID: sid)
         inv.streamTimeAtStart = streams[sid].lastTime
         inflight[key] = inv
+        openOrder.append(key)
+        if inflight.count > config.maxInFlight { evictOldest() }
+        if openOrder.count - openHead > 2 * inflight.count + 1024 { compactOpenOrder() }
+    }
+
+    /// Drops finished ids from `openOrder`, keeping the order of those still in flight
+    /// (amortised O(1) per invocation: it runs when at least half the entries are stale).
+    mutating func compactOpenOrder() {
+        var kept: [RequestKey] = []
+        kept.reserveCapacity(inflight.count + 1024)
+        for i in openHead..<openOrder.count where inflight.contains(openOrder[i]) { kept.append(openOrder[i]) }
+        openOrder = kept
+        openHead = 0
+    }
+
+    /// Hands out the oldest invocation still in flight as incomplete (the in-flight cap acted).
+    mutating func evictOldest() {
+        while openHead < openOrder.count {
+            let key = openOrder[openHead]
+            openHead += 1
+            if inflight.contains(key) {
+                if let sid = inflight.update(key, { $0.streamID }) { streams[sid].reported.removeAll { $0 == key } }
+                finalize(key)
+                stats.evictedInvocations += 1
+                break
+            }
+        }
+        if openHead > 4096 && openHead * 2 > openOrder.count {
+            openOrder.removeFirst(openHead)
+            openHead = 0
+        }
     }
 
     /// Keeps the line with `key`'s invocation, or with the stream's INIT lines, or as plain text.

@@ -20,6 +20,9 @@ public struct Ingestor {
     var interner = Interner()
     var inflight = InFlightTable()
     var recentlyFinished = RecentRequests()
+    /// Request ids in the order their invocations opened (some long finished), for the in-flight cap.
+    var openOrder: [RequestKey] = []
+    var openHead = 0
     var streams: [StreamState] = []
     var streamIndex: [[UInt8]: Int] = [:]
     var finished: [Invocation] = []

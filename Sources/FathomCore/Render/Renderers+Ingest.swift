@@ -22,6 +22,9 @@ extension Renderers {
         var notes: [String] = []
         if stats.incompleteInvocations > 0 { notes.append(String(stats.incompleteInvocations) + " incomplete") }
         if stats.reportsWithoutStart > 0 { notes.append(String(stats.reportsWithoutStart) + " REPORT without START") }
+        if stats.evictedInvocations > 0 {
+            notes.append(String(stats.evictedInvocations) + " handed out early: too many in flight")
+        }
         if !notes.isEmpty { invocations += " (" + notes.joined(separator: ", ") + ")" }
         rows.append(("invocations", invocations))
         let functions = stats.functions.sorted()
