@@ -2,6 +2,7 @@ import FathomCore
 import FathomIO
 import FathomStore
 import Foundation
+import Synchronization
 
 /// Reads sources into the core `Ingestor` and commits its batches to the store. Each source is
 /// recognised by the fingerprint of its first bytes: what an earlier run committed is skipped,
@@ -110,26 +111,27 @@ struct IngestRunner {
     }
 }
 
-/// Commits batches on a serial queue, one at a time, while the caller goes on parsing: the
-/// second core compresses lines and writes SQLite while the first parses. `submit` waits while a
-/// commit is running and a second is already queued, so memory stays at two batches. The first
-/// failure is rethrown by the next `submit` or `drain`, and nothing after it is committed.
-final class Committer: @unchecked Sendable {
-    // @unchecked: `failure` is written only on `queue` and read after `drain` waited for it.
+/// Commits batches on a serial queue while the caller parses the next one: the second core
+/// compresses lines and writes SQLite while the first parses. `submit` waits while a commit is
+/// still running, so at most two batches are in memory (one committing, one being parsed). The
+/// first failure is rethrown by the next `submit` or `drain`, and nothing after it is committed.
+final class Committer: Sendable {
     private let queue = DispatchQueue(label: "fathom.commit")
-    private let slots = DispatchSemaphore(value: 2)
-    private var failure: (any Error)?
+    private let slot = DispatchSemaphore(value: 1)
+    private let failure = Mutex<(any Error)?>(nil)
 
     func submit(_ batch: IngestBatch, to store: EmbeddedStore) throws {
-        try rethrow()
-        slots.wait()
+        slot.wait()
+        if let f = failure.withLock({ $0 }) {
+            slot.signal()
+            throw f
+        }
         queue.async {
-            defer { self.slots.signal() }
-            guard self.failure == nil else { return }
+            defer { self.slot.signal() }
             do {
                 try store.commit(batch, now: nowMillis())
             } catch {
-                self.failure = error
+                self.failure.withLock { $0 = $0 ?? error }
             }
         }
     }
@@ -137,12 +139,7 @@ final class Committer: @unchecked Sendable {
     /// Waits for every submitted commit; rethrows the first failure.
     func drain() throws {
         queue.sync {}
-        try rethrow()
-    }
-
-    private func rethrow() throws {
-        let f = queue.sync { failure }
-        if let f { throw f }
+        if let f = failure.withLock({ $0 }) { throw f }
     }
 }
 

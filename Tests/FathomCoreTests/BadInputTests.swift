@@ -48,7 +48,7 @@ func ptCountLines(_ bytes: [UInt8]) -> Int {
 
     @Test(arguments: [UInt64(11), 12, 13])
     func randomBinaryGarbageBetweenGoodInvocations(seed: UInt64) {
-        var rng = PTRandom(seed: seed)
+        var rng = TestRandom(seed: seed)
         var garbage = (0..<200_000).map { _ in UInt8.random(in: 0...255, using: &rng) }
         garbage.append(10)
         let before = Array(ptInvocation("aaaaaaaa-0000-4000-8000-000000000001").utf8)

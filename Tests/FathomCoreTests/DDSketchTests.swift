@@ -1,36 +1,6 @@
 import Testing
 @testable import FathomCore
 
-/// A seeded SplitMix64 generator, so sketch and rollup tests are reproducible.
-struct SketchTestRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-
-    /// Standard normal (Marsaglia's polar method).
-    mutating func normal() -> Double {
-        while true {
-            let u = 2 * unit() - 1
-            let v = 2 * unit() - 1
-            let s = u * u + v * v
-            if s > 0 && s < 1 { return u * (-2 * FastLog.log(s) / s).squareRoot() }
-        }
-    }
-
-    mutating func lognormal(mu: Double, sigma: Double) -> Double { FastLog.exp(mu + sigma * normal()) }
-}
-
 /// Named test distributions.
 enum SketchTestData {
     static let names = [
@@ -38,7 +8,7 @@ enum SketchTestData {
         "lambdaDurations", "integers", "negativeLognormal", "withZeros", "huge", "tiny",
     ]
 
-    static func sample(_ name: String, _ n: Int, _ random: inout SketchTestRandom) -> [Double] {
+    static func sample(_ name: String, _ n: Int, _ random: inout TestRandom) -> [Double] {
         (0..<n).map { _ in
             switch name {
             case "uniform": return random.unit() * 1000
@@ -127,7 +97,7 @@ enum SketchTestData {
     }
 
     @Test func indexIsMonotoneOverRandomValues() {
-        var random = SketchTestRandom(seed: 99)
+        var random = TestRandom(seed: 99)
         var xs = (0..<100_000).map { _ in Double(bitPattern: random.next() & 0x7FEF_FFFF_FFFF_FFFF) }
             .filter { $0 > DDSketch.minIndexableValue }
         xs.sort()
@@ -148,7 +118,7 @@ enum SketchTestData {
 
     @Test(arguments: SketchTestData.names)
     func quantilesWithinRelativeAccuracy(distribution: String) {
-        var random = SketchTestRandom(seed: UInt64(distribution.utf8.count) &* 1_000_003 &+ UInt64(distribution.utf8.first!))
+        var random = TestRandom(seed: UInt64(distribution.utf8.count) &* 1_000_003 &+ UInt64(distribution.utf8.first!))
         var failures: [String] = []
         for n in [1, 2, 3, 5, 10, 100, 1000, 20_000] {
             let values = SketchTestData.sample(distribution, n, &random)
@@ -284,7 +254,7 @@ enum SketchTestData {
     // MARK: Memory and collapsing
 
     @Test func lambdaDurationsNeedFewBins() throws {
-        var random = SketchTestRandom(seed: 5)
+        var random = TestRandom(seed: 5)
         let s = sketch(of: SketchTestData.sample("lambdaDurations", 100_000, &random) + [1, 900_000])
         #expect(s.binCount <= 700, "bins: \(s.binCount)")
         #expect(s.binCount >= 680)
@@ -293,7 +263,7 @@ enum SketchTestData {
 
     @Test func collapsingKeepsTheTopQuantilesAccurate() {
         // Values spread over 1e-100 … 1e100: ~23 000 buckets, far beyond the 2048 cap.
-        var random = SketchTestRandom(seed: 17)
+        var random = TestRandom(seed: 17)
         let values = (0..<50_000).map { _ in FastLog.exp((random.unit() * 400 - 200) * 1.151292546497023) }
         var s = DDSketch()
         for v in values { s.add(v) }
@@ -330,7 +300,7 @@ enum SketchTestData {
     }
 
     @Test func descendingAndAscendingFeedsAgree() {
-        var random = SketchTestRandom(seed: 23)
+        var random = TestRandom(seed: 23)
         let values = (0..<5000).map { _ in FastLog.exp((random.unit() * 200 - 100) * 2.302585092994046) }
         let ascending = sketch(of: values.sorted())
         let descending = sketch(of: values.sorted(by: >))
@@ -344,7 +314,7 @@ enum SketchTestData {
 
     @Test(arguments: [false, true])
     func mergeIsOrderIndependent(wide: Bool) {
-        var random = SketchTestRandom(seed: wide ? 1234 : 4321)
+        var random = TestRandom(seed: wide ? 1234 : 4321)
         var parts: [[Double]] = []
         for i in 0..<50 {
             let name = SketchTestData.names[i % SketchTestData.names.count]
@@ -397,7 +367,7 @@ enum SketchTestData {
     // MARK: Binary format
 
     private func sampleSketches() -> [DDSketch] {
-        var random = SketchTestRandom(seed: 77)
+        var random = TestRandom(seed: 77)
         var out = [DDSketch(), sketch(of: [0]), sketch(of: [-3]), sketch(of: [1e300, -1e-300, 0]), sketch(of: [1e-200, 1e200])]
         for name in SketchTestData.names {
             out.append(sketch(of: SketchTestData.sample(name, 300, &random)))
@@ -429,7 +399,7 @@ enum SketchTestData {
     }
 
     @Test func randomAndMutatedBytesNeverCrash() {
-        var random = SketchTestRandom(seed: 31337)
+        var random = TestRandom(seed: 31337)
         var inputs: [[UInt8]] = []
         for _ in 0..<3000 {
             let n = Int(random.next() % 40)

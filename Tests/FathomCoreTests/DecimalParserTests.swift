@@ -2,19 +2,6 @@ import Testing
 
 @testable import FathomCore
 
-/// A seeded SplitMix64 generator so that the random cases are the same on every run.
-struct JSONTestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite struct DecimalParserTests {
     func parse(_ s: String) -> Double? {
         withByteView(s) { DecimalParser.parse($0, 0..<$0.count) }
@@ -108,7 +95,7 @@ struct JSONTestRandom: RandomNumberGenerator {
     }
 
     @Test func hundredThousandRandomDecimalsMatchStdlib() {
-        var rng = JSONTestRandom(seed: 0x5EED_F00D)
+        var rng = TestRandom(seed: 0x5EED_F00D)
         var failures: [String] = []
         func digits(_ n: Int) -> String {
             var s = ""

@@ -128,7 +128,7 @@ private struct DoubleDouble {
     }
 
     @Test func logMatchesHighPrecisionSeriesOnRandomValues() {
-        var random = SketchTestRandom(seed: 7)
+        var random = TestRandom(seed: 7)
         var worst = 0.0
         for i in 0..<20_000 {
             let x: Double
@@ -148,7 +148,7 @@ private struct DoubleDouble {
     }
 
     @Test func expMatchesHighPrecisionSeriesOnRandomValues() {
-        var random = SketchTestRandom(seed: 11)
+        var random = TestRandom(seed: 11)
         var worst = 0.0
         for _ in 0..<20_000 {
             let x = random.unit() * 1400 - 700
@@ -158,7 +158,7 @@ private struct DoubleDouble {
     }
 
     @Test func logIsMonotone() {
-        var random = SketchTestRandom(seed: 3)
+        var random = TestRandom(seed: 3)
         var xs = (0..<50_000).map { _ in FastLog.exp(random.unit() * 100 - 50) }
         // Also dense runs of neighbouring doubles around the √2 reduction boundary and powers of two.
         for centre in [1.4142135623730951, 2.0, 1.0, 0.7071067811865476, 1024.0] {

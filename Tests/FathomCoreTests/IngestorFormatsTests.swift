@@ -13,19 +13,6 @@ enum PTChunking {
     case random(seed: UInt64, max: Int)
 }
 
-/// A seeded SplitMix64 generator, so chunkings are reproducible.
-struct PTRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Everything one ingestion produced.
 struct PTRun {
     var batch: IngestBatch
@@ -96,7 +83,7 @@ enum PTIngest {
         case .byteByByte:
             for b in bytes { ing.feed([b]) }
         case let .random(seed, max):
-            var rng = PTRandom(seed: seed)
+            var rng = TestRandom(seed: seed)
             var i = 0
             while i < bytes.count {
                 let n = Int.random(in: 0...max, using: &rng)

@@ -171,7 +171,7 @@ enum JSONSamples {
     }
 
     @Test func garbageAndMutationsNeverTrap() {
-        var rng = JSONTestRandom(seed: 42)
+        var rng = TestRandom(seed: 42)
         let alphabet = Array(#"{}[]":,\ truefalsn0123456789-.eE"#.utf8) + [0, 0x0A, 0xFF, 0x01]
         for _ in 0..<20_000 {
             let n = Int(rng.next() % 40)

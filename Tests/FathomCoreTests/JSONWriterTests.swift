@@ -140,7 +140,7 @@ import Testing
     }
 
     @Test func roundTripThroughScanner() {
-        var rng = JSONTestRandom(seed: 7)
+        var rng = TestRandom(seed: 7)
         var strings: [String] = [
             "", "plain", "quote\"back\\slash", "\u{0}\u{1}\u{1F}\n\r\t", "é€😀", #"{"json":"inside"}"#, "/",
         ]

@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func quantilesUseExactEndsAndClampTheSketch() {
-        var random = SketchTestRandom(seed: 42)
+        var random = TestRandom(seed: 42)
         let values = SketchTestData.sample("lognormal", 5000, &random)
         var r = Rollup()
         for (i, v) in values.enumerated() { r.add(v, at: Int64(i)) }
@@ -120,7 +120,7 @@ import Testing
     }
 
     @Test func mergeIsOrderIndependent() {
-        var random = SketchTestRandom(seed: 2024)
+        var random = TestRandom(seed: 2024)
         var parts: [[(Double, Int64)]] = []
         var all: [(Double, Int64)] = []
         for _ in 0..<40 {
@@ -147,7 +147,7 @@ import Testing
 
     @Test func mergedMinutesMatchExactValues() {
         // Sixty one-minute rollups merged into an hour: exact fields stay exact.
-        var random = SketchTestRandom(seed: 8)
+        var random = TestRandom(seed: 8)
         var minutes: [Rollup] = []
         var values: [Double] = []
         for minute in 0..<60 {
@@ -175,7 +175,7 @@ import Testing
     // MARK: Binary format
 
     private func sampleRollups() -> [Rollup] {
-        var random = SketchTestRandom(seed: 55)
+        var random = TestRandom(seed: 55)
         var out = [Rollup(), Rollup(value: 0, at: 0), Rollup(value: -1e300, at: .min), Rollup(value: 1e-300, at: .max)]
         for name in SketchTestData.names {
             var r = Rollup()
@@ -208,7 +208,7 @@ import Testing
     }
 
     @Test func randomAndMutatedBytesNeverCrash() {
-        var random = SketchTestRandom(seed: 999)
+        var random = TestRandom(seed: 999)
         var inputs: [[UInt8]] = []
         for _ in 0..<3000 {
             var bytes = (0..<Int(random.next() % 60)).map { _ in UInt8(truncatingIfNeeded: random.next()) }

@@ -27,13 +27,11 @@ public struct MetricAggregator {
 
     /// The series id for a key made of `bytes`, creating the series with `make` on first sight.
     mutating func seriesID(bytes: [UInt8], make: () -> SeriesKey) -> Int32 {
-        if let id = lookup(bytes) { return id }
+        if let id = index[bytes] { return id }
         return insert(bytes, make())
     }
 
-    func lookup(_ bytes: [UInt8]) -> Int32? { index[bytes] }
-
-    mutating func insert(_ bytes: [UInt8], _ key: SeriesKey) -> Int32 {
+    private mutating func insert(_ bytes: [UInt8], _ key: SeriesKey) -> Int32 {
         // Another byte spelling of a known series (tags in another order) shares its id.
         if let known = idByKey[key] {
             index[bytes] = known
@@ -87,14 +85,9 @@ public struct MetricAggregator {
         scratch.append(contentsOf: version.utf8)
         scratch.append(0)
         scratch.append(contentsOf: tagBytes)
-        let id: Int32
-        if let known = index[scratch] {
-            id = known
-        } else {
-            var all = tags
-            all.append(Tag("function", function))
-            all.append(Tag("version", version))
-            id = insert(scratch, SeriesKey(name: String(decoding: name, as: UTF8.self), kind: kind, tags: all))
+        let id = seriesID(bytes: scratch) {
+            SeriesKey(name: String(decoding: name, as: UTF8.self), kind: kind,
+                      tags: tags + [Tag("function", function), Tag("version", version)])
         }
         add(series: id, value, at: time)
     }

@@ -1,6 +1,6 @@
 /// UTC calendar arithmetic and RFC 3339 formatting for the generator (no Foundation).
 ///
-/// `civil(days:)` is Howard Hinnant's `civil_from_days`; formatting keeps the last day it
+/// `civil(days:)` comes from `CivilDate`; formatting keeps the last day it
 /// formatted, since consecutive lines almost always fall on the same day.
 struct GenTime {
     /// A UTC date.
@@ -17,24 +17,13 @@ struct GenTime {
 
     /// The date of day `z` after 1970-01-01 (proleptic Gregorian).
     static func civil(days z: Int64) -> Civil {
-        let z = z + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097  // [0, 146096]
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365  // [0, 399]
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)  // [0, 365]
-        let mp = (5 * doy + 2) / 153  // [0, 11]
-        let d = doy - (153 * mp + 2) / 5 + 1  // [1, 31]
-        let m = mp < 10 ? mp + 3 : mp - 9  // [1, 12]
-        return Civil(year: Int(m <= 2 ? y + 1 : y), month: Int(m), day: Int(d))
+        let (y, m, d) = CivilDate.date(days: z)
+        return Civil(year: Int(y), month: Int(m), day: Int(d))
     }
 
-    /// Floor division for possibly negative epoch values.
+    /// Floor division for possibly negative epoch values (b > 0).
     @inline(__always)
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-    }
+    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { CivilDate.floorDiv(a, b) }
 
     /// Appends `YYYY-MM-DDTHH:MM:SS.mmmZ` for `ms` milliseconds since the epoch.
     mutating func appendISO(ms: Int64, to out: inout [UInt8]) {

@@ -1,7 +1,7 @@
 /// The invocations being assembled, by request id: a slab of slots with a hash index and a
 /// one-entry cache of the last id looked up. A line touches its invocation several times
-/// (attribute, time, keep, classify), so the cache turns those into one hash; values are moved
-/// out and back on mutation, never copied, so their line buffers are never copied on write.
+/// (attribute, time, keep, classify), so the cache turns those into one hash; `update` mutates
+/// a slot in place, so line buffers are never copied on write.
 struct InFlightTable {
     private var index: [RequestKey: Int32] = [:]
     private var slots: [InFlightInvocation] = []
@@ -24,30 +24,6 @@ struct InFlightTable {
 
     /// Whether `key` is in flight.
     mutating func contains(_ key: RequestKey) -> Bool { slot(key) != nil }
-
-    /// The invocation of `key`: reading copies it; mutating through this subscript works in place.
-    subscript(key: RequestKey) -> InFlightInvocation? {
-        mutating get {
-            slot(key).map { slots[Int($0)] }
-        }
-        _modify {
-            if let s = slot(key) {
-                var value: InFlightInvocation? = take(Int(s))
-                defer {
-                    if let v = value {
-                        slots[Int(s)] = v
-                    } else {
-                        release(key, s)
-                    }
-                }
-                yield &value
-            } else {
-                var value: InFlightInvocation? = nil
-                defer { if let v = value { insert(key, v) } }
-                yield &value
-            }
-        }
-    }
 
     /// Runs `body` on the invocation of `key` in place; nil when it is not in flight.
     @inline(__always)
@@ -76,7 +52,8 @@ struct InFlightTable {
         if lastKey == key { lastSlot = -1 }
     }
 
-    private mutating func insert(_ key: RequestKey, _ value: InFlightInvocation) {
+    /// Adds the invocation of `key` (not in flight yet).
+    mutating func insert(_ key: RequestKey, _ value: InFlightInvocation) {
         let s: Int32
         if let f = free.popLast() {
             s = f

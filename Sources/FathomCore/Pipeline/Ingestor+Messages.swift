@@ -47,7 +47,7 @@ extension Ingestor {
         var inv = InFlightInvocation(requestID: v.string(rid), function: streams[sid].function,
                                      version: streams[sid].version ?? "unknown", stream: streams[sid].name, streamID: sid)
         inv.streamTimeAtStart = streams[sid].lastTime
-        inflight[key] = inv
+        inflight.insert(key, inv)
         openOrder.append(key)
         if inflight.count > config.maxInFlight { evictOldest() }
         if openOrder.count - openHead > 2 * inflight.count + 1024 { compactOpenOrder() }

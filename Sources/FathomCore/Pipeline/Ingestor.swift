@@ -142,7 +142,7 @@ public struct Ingestor {
     public mutating func finish() -> IngestBatch {
         for i in streams.indices { finalizeReported(stream: i) }
         var open: [(key: RequestKey, id: String)] = []
-        for key in Array(inflight.keys) { open.append((key, inflight[key]!.requestID)) }
+        for key in Array(inflight.keys) { open.append((key, inflight.update(key) { $0.requestID }!)) }
         for (key, _) in open.sorted(by: { $0.id < $1.id }) { finalize(key) }
         return takeBatch()
     }

@@ -1,6 +1,7 @@
 /// Calendar arithmetic on the proleptic Gregorian calendar, after Howard Hinnant's
 /// `days_from_civil` / `civil_from_days` (http://howardhinnant.github.io/date_algorithms.html).
-/// Day 0 is 1970-01-01.
+/// Day 0 is 1970-01-01. The one calendar of the core: timestamp parsing and formatting, query
+/// times and the generator all use it.
 enum CivilDate {
     /// Days since 1970-01-01 of `year-month-day` (month 1...12, day 1...31).
     static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
