@@ -16,6 +16,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // The pure core: standard library only, synchronous, no clock reads, no Foundation.
@@ -29,17 +34,52 @@ let package = Package(
             name: "FathomStore",
             dependencies: ["FathomCore", "FathomIO", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        // Edge: the HTTP server (Hummingbird): query API, /metrics, log and Firehose ingestion.
+        .target(
+            name: "FathomHTTP",
+            dependencies: [
+                "FathomCore", "FathomIO",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        // Edge: the daemon: tailing, rotation, checkpoints, services, configuration.
+        .target(
+            name: "FathomDaemon",
+            dependencies: [
+                "FathomCore", "FathomIO", "FathomStore", "FathomHTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict),
         // The command-line tool.
         .executableTarget(
             name: "fathom",
             dependencies: [
-                "FathomCore", "FathomIO", "FathomStore",
+                "FathomCore", "FathomIO", "FathomStore", "FathomDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict),
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"], swiftSettings: strict),
         .testTarget(name: "FathomIOTests", dependencies: ["FathomIO", "FathomCore"], swiftSettings: strict),
         .testTarget(name: "FathomStoreTests", dependencies: ["FathomStore", "FathomIO", "FathomCore"], swiftSettings: strict),
+        .testTarget(
+            name: "FathomHTTPTests",
+            dependencies: [
+                "FathomHTTP", "FathomIO", "FathomCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "FathomDaemonTests",
+            dependencies: ["FathomDaemon", "FathomStore", "FathomIO", "FathomCore"],
+            swiftSettings: strict),
         .testTarget(
             name: "FathomCLITests", dependencies: ["fathom", "FathomCore"], exclude: ["Golden"],
             swiftSettings: strict),

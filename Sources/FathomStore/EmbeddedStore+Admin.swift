@@ -1,4 +1,5 @@
 import FathomCore
+import Foundation
 import GRDB
 
 extension EmbeddedStore {
@@ -10,7 +11,7 @@ extension EmbeddedStore {
     /// `prefix[0..<L]` is looked up; the match with the largest L wins. So a file that has grown
     /// since (its old L bytes are still its first bytes) is recognised by its old prefix, and a
     /// different file is not. A stored L of 0 would match anything and is never stored.
-    public func checkpoint(forPrefix prefix: [UInt8]) throws -> SourceCheckpoint? {
+    public func checkpoint(forPrefix prefix: [UInt8], file: FileID? = nil) throws -> SourceCheckpoint? {
         try guarded {
             try dbQueue.read { db in
                 let lengths = try Int.fetchAll(
@@ -29,15 +30,26 @@ extension EmbeddedStore {
                 }
                 let find = try db.cachedStatement(
                     sql: """
-                        SELECT fingerprint, fingerprint_length, path, byte_offset, lines FROM sources
+                        SELECT fingerprint, fingerprint_length, path, byte_offset, lines, device, inode FROM sources
                         WHERE fingerprint_length = ? AND fingerprint = ?
                         """)
                 for (length, hash) in hashes.reversed() {
-                    if let row = try Row.fetchOne(find, arguments: [length, Int64(bitPattern: hash)]) {
-                        return Self.checkpoint(row)
-                    }
+                    guard let row = try Row.fetchOne(find, arguments: [length, Int64(bitPattern: hash)]) else { continue }
+                    let found = Self.checkpoint(row)
+                    // A short fingerprint names a file only together with its device and inode.
+                    if let file, length < SourceCheckpoint.strongFingerprintLength, found.file != file { continue }
+                    return found
                 }
                 return nil
+            }
+        }
+    }
+
+    /// The ingestor state the daemon committed last (`Ingestor.savedState()`), if any.
+    public func ingestState() throws -> [UInt8]? {
+        try guarded {
+            try dbQueue.read { db in
+                try Data.fetchOne(db, sql: "SELECT state FROM ingest_state WHERE name = 'daemon'").map { [UInt8]($0) }
             }
         }
     }
@@ -49,7 +61,7 @@ extension EmbeddedStore {
                 try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT fingerprint, fingerprint_length, path, byte_offset, lines FROM sources
+                        SELECT fingerprint, fingerprint_length, path, byte_offset, lines, device, inode FROM sources
                         ORDER BY path, fingerprint_length, fingerprint
                         """
                 ).map(Self.checkpoint)
@@ -59,9 +71,13 @@ extension EmbeddedStore {
 
     private static func checkpoint(_ row: Row) -> SourceCheckpoint {
         let fingerprint: Int64 = row[0]
+        let device: Int64? = row[5]
+        let inode: Int64? = row[6]
+        var file: FileID? = nil
+        if let device, let inode { file = FileID(device: UInt64(bitPattern: device), inode: UInt64(bitPattern: inode)) }
         return SourceCheckpoint(
             fingerprint: UInt64(bitPattern: fingerprint), fingerprintLength: row[1], path: row[2], offset: row[3],
-            lines: row[4])
+            lines: row[4], file: file)
     }
 
     /// Quarantined lines, at most `limit`, of one `reason` or of all, ordered by source, then

@@ -1,5 +1,6 @@
 import FathomCore
 import FathomIO
+import Foundation
 import GRDB
 
 /// The steps of a commit, in order; tests make one of them fail to check that nothing is written.
@@ -40,6 +41,14 @@ extension EmbeddedStore {
                 try insertQuarantine(batch.quarantine, now: now, db: db)
                 try failpoint(.checkpoints)
                 try upsertCheckpoints(batch.checkpoints, now: now, db: db)
+                if let state = batch.state {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO ingest_state (name, state, updated_at) VALUES ('daemon', ?, ?)
+                            ON CONFLICT (name) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+                            """,
+                        arguments: [Data(state), now])
+                }
                 return ids
             }
         }
@@ -223,19 +232,36 @@ extension EmbeddedStore {
         let upsert = try FastStatement(
             db,
             sql: """
-                INSERT INTO sources (fingerprint, fingerprint_length, path, byte_offset, lines, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO sources (fingerprint, fingerprint_length, path, byte_offset, lines, updated_at, device, inode)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (fingerprint_length, fingerprint) DO UPDATE SET
                     path = excluded.path, byte_offset = excluded.byte_offset, lines = excluded.lines,
-                    updated_at = excluded.updated_at
+                    updated_at = excluded.updated_at, device = excluded.device, inode = excluded.inode
                 """)
+        // A file whose fingerprint grew with it (it was shorter than 4 KiB when first read) drops
+        // its shorter, weaker identities.
+        let superseded = try FastStatement(
+            db, sql: "DELETE FROM sources WHERE device = ? AND inode = ? AND fingerprint_length < ?")
         for c in checkpoints where c.fingerprintLength > 0 {
+            if let f = c.file {
+                superseded.bind(1, Int64(bitPattern: f.device))
+                superseded.bind(2, Int64(bitPattern: f.inode))
+                superseded.bind(3, c.fingerprintLength)
+                try superseded.execute()
+            }
             upsert.bind(1, Int64(bitPattern: c.fingerprint))
             upsert.bind(2, c.fingerprintLength)
             upsert.bind(3, c.path)
             upsert.bind(4, c.offset)
             upsert.bind(5, c.lines)
             upsert.bind(6, now)
+            if let f = c.file {
+                upsert.bind(7, Int64(bitPattern: f.device))
+                upsert.bind(8, Int64(bitPattern: f.inode))
+            } else {
+                upsert.bindNull(7)
+                upsert.bindNull(8)
+            }
             try upsert.execute()
         }
     }

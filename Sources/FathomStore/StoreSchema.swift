@@ -39,11 +39,19 @@ import GRDB
 ///         PRIMARY KEY(fingerprint_length, fingerprint)) WITHOUT ROWID
 /// ```
 ///
+/// Version 2 (the daemon):
+///
+/// ```sql
+/// ALTER TABLE sources ADD device INTEGER NULL, inode INTEGER NULL  -- the file a checkpoint was read from
+/// ingest_state(name TEXT PRIMARY KEY, state BLOB, updated_at INTEGER)  -- Ingestor.savedState(): invocations
+///                                                        -- in flight and counters, committed with the checkpoints
+/// ```
+///
 /// Every time is milliseconds since the Unix epoch. The file's `PRAGMA application_id` is
 /// ``applicationID`` so that a foreign SQLite file is refused before anything is written to it.
 enum StoreSchema {
     /// The schema version this build writes and reads.
-    static let version = 1
+    static let version = 2
     /// `PRAGMA application_id` of Fathom stores: "FATH" in ASCII.
     static let applicationID: Int32 = 0x4641_5448
 
@@ -146,11 +154,27 @@ enum StoreSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE sources ADD COLUMN device INTEGER;
+                    ALTER TABLE sources ADD COLUMN inode INTEGER;
+                    CREATE INDEX sources_by_file ON sources (device, inode);
+                    CREATE TABLE ingest_state (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        state BLOB NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    UPDATE meta SET value = '2' WHERE key = 'schema_version';
+                    """)
+        }
         return migrator
     }
 
     /// The tables that hold data, children first (the order `reset` deletes them in).
-    static let dataTables = ["links", "invocations", "line_chunks", "rollups", "series", "quarantine", "sources"]
+    static let dataTables = [
+        "links", "invocations", "line_chunks", "rollups", "series", "quarantine", "sources", "ingest_state",
+    ]
 
     /// The columns of `invocations` that make an `Invocation`, in the order `EmbeddedStore`
     /// decodes them.

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// `fathom`: metrics and traces from serverless function logs.
 @main
-struct Fathom: ParsableCommand {
+struct Fathom: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fathom",
         abstract: "Metrics, traces and quarantine from AWS Lambda logs, per function and per version.",
@@ -25,7 +25,7 @@ struct Fathom: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Ingest.self, Functions.self, Query.self, Metrics.self, Trace.self, QuarantineCommand.self,
-            Generate.self,
+            Generate.self, DaemonCommand.self, StatusCommand.self,
         ]
     )
 }

@@ -14,7 +14,7 @@ struct IngestRunner {
     /// Commit after this many input bytes (bounds memory: a batch holds its invocations' lines).
     var batchBytes: Int64 = 8 << 20
     /// Commits run on their own thread while the next batch is parsed: at most one waits.
-    private let committer = Committer()
+    private let committer = Committer(clock: nowMillis)
     var replay = false
     var progress: Progress?
 
@@ -69,7 +69,9 @@ struct IngestRunner {
         let known = replay ? nil : try store?.checkpoint(forPrefix: prefix)
         var info = SourceInfo.from(path: file.path)
         if file.path == "-" { info.name = "-" }
-        ingestor.begin(info, fingerprint: fingerprint, resume: known.map { ($0.offset, $0.lines) })
+        // Resumed under the identity it was recorded with, so its checkpoint row moves on.
+        let identity = known.map { (value: $0.fingerprint, length: $0.fingerprintLength) } ?? fingerprint
+        ingestor.begin(info, fingerprint: identity, resume: known.map { ($0.offset, $0.lines) })
         var total = Int64(chunk.count)
         ingestor.feed(chunk)
         sinceCommit += Int64(chunk.count)
@@ -108,38 +110,6 @@ struct IngestRunner {
         sinceCommit = 0
         guard !batch.isEmpty, let store else { return }
         try committer.submit(batch, to: store)
-    }
-}
-
-/// Commits batches on a serial queue while the caller parses the next one: the second core
-/// compresses lines and writes SQLite while the first parses. `submit` waits while a commit is
-/// still running, so at most two batches are in memory (one committing, one being parsed). The
-/// first failure is rethrown by the next `submit` or `drain`, and nothing after it is committed.
-final class Committer: Sendable {
-    private let queue = DispatchQueue(label: "fathom.commit")
-    private let slot = DispatchSemaphore(value: 1)
-    private let failure = Mutex<(any Error)?>(nil)
-
-    func submit(_ batch: IngestBatch, to store: EmbeddedStore) throws {
-        slot.wait()
-        if let f = failure.withLock({ $0 }) {
-            slot.signal()
-            throw f
-        }
-        queue.async {
-            defer { self.slot.signal() }
-            do {
-                try store.commit(batch, now: nowMillis())
-            } catch {
-                self.failure.withLock { $0 = $0 ?? error }
-            }
-        }
-    }
-
-    /// Waits for every submitted commit; rethrows the first failure.
-    func drain() throws {
-        queue.sync {}
-        if let f = failure.withLock({ $0 }) { throw f }
     }
 }
 

@@ -51,7 +51,7 @@ struct CLIRunner {
         let out = Pipe()
         // Standard error goes to a file, so a large output on both streams cannot block the child.
         let errURL = directory.appendingPathComponent("stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let errHandle = try FileHandle(forWritingTo: errURL)
         defer { try? FileManager.default.removeItem(at: errURL) }
         p.standardOutput = out

@@ -121,6 +121,12 @@ struct ByteReader {
         return Double(bitPattern: bits)
     }
 
+    /// Moves past `n` bytes.
+    mutating func skip(_ n: Int) throws(SerializationError) {
+        guard n >= 0, bytes.count - position >= n else { throw error("input ends inside a \(n)-byte field") }
+        position += n
+    }
+
     /// Throws unless every byte has been read.
     func expectEnd() throws(SerializationError) {
         guard position == bytes.count else {

@@ -9,8 +9,13 @@ public struct IngestBatch: Sendable {
     public var quarantine: [QuarantineEntry] = []
     /// Where each source stands after this batch.
     public var checkpoints: [SourceCheckpoint] = []
+    /// The ingestor's state after this batch (`Ingestor.savedState()`), for a daemon that must
+    /// carry invocations in flight across a restart; nil leaves the stored state alone.
+    public var state: [UInt8]?
 
     public init() {}
 
-    public var isEmpty: Bool { invocations.isEmpty && rollups.isEmpty && quarantine.isEmpty && checkpoints.isEmpty }
+    public var isEmpty: Bool {
+        invocations.isEmpty && rollups.isEmpty && quarantine.isEmpty && checkpoints.isEmpty && state == nil
+    }
 }

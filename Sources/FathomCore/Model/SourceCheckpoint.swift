@@ -9,17 +9,40 @@ public struct SourceCheckpoint: Sendable, Equatable {
     /// Decoded bytes consumed, and complete lines among them.
     public var offset: Int64
     public var lines: Int
+    /// The file it was read from (device and inode), when it was a file: it confirms a short
+    /// fingerprint, which could otherwise match another file that begins with the same bytes.
+    public var file: FileID?
 
-    public init(fingerprint: UInt64, fingerprintLength: Int, path: String, offset: Int64, lines: Int) {
+    public init(fingerprint: UInt64, fingerprintLength: Int, path: String, offset: Int64, lines: Int,
+                file: FileID? = nil) {
         self.fingerprint = fingerprint
         self.fingerprintLength = fingerprintLength
         self.path = path
         self.offset = offset
         self.lines = lines
+        self.file = file
     }
 
     /// How many leading bytes identify a source.
     public static let maxFingerprintLength = 4096
+    /// A fingerprint of at least this many bytes identifies a source by content alone (a copy
+    /// made by copytruncate, or a rotated file compressed later, is the same source); a shorter
+    /// one only together with the same device and inode.
+    public static let strongFingerprintLength = 1024
+}
+
+/// A file's identity in the file system: device and inode. Never enough alone (inodes are
+/// reused), always checked together with the content fingerprint.
+public struct FileID: Sendable, Hashable, CustomStringConvertible {
+    public var device: UInt64
+    public var inode: UInt64
+
+    public init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
+
+    public var description: String { "\(device):\(inode)" }
 }
 
 /// FNV-1a, 64 bit: the content fingerprint of sources.

@@ -6,9 +6,9 @@
 /// set and the rest is skipped up to the next line end, so one 50 MB line costs at most
 /// `maxLineBytes` of memory. The scan offset is remembered, so a long line arriving in small
 /// pieces is not rescanned (no quadratic time).
-public struct LineFramer {
+public struct LineFramer: Sendable {
     /// What the framer hands out for each line.
-    public struct Line {
+    public struct Line: Sendable {
         /// 1-based line number within the source.
         public var number: Int
         /// Byte offset of the line's first byte within the source.

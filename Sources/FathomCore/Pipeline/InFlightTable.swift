@@ -13,6 +13,11 @@ struct InFlightTable {
     var isEmpty: Bool { index.isEmpty }
     var keys: Dictionary<RequestKey, Int32>.Keys { index.keys }
 
+    /// Calls `body` with every invocation in flight, in no particular order.
+    func forEach(_ body: (RequestKey, InFlightInvocation) -> Void) {
+        for (key, s) in index { body(key, slots[Int(s)]) }
+    }
+
     @inline(__always)
     private mutating func slot(_ key: RequestKey) -> Int32? {
         if lastSlot >= 0 && lastKey == key { return lastSlot }

@@ -44,12 +44,19 @@ public struct SourceInfo: Sendable, Equatable {
     public var function: String?
     public var version: String?
     public var stream: String?
+    /// Device and inode, when the source is a file (recorded with its checkpoints).
+    public var file: FileID?
+    /// The format of this source, overriding the configured one (HTTP requests name theirs).
+    public var format: InputFormat?
 
-    public init(name: String, function: String? = nil, version: String? = nil, stream: String? = nil) {
+    public init(name: String, function: String? = nil, version: String? = nil, stream: String? = nil,
+                file: FileID? = nil, format: InputFormat? = nil) {
         self.name = name
+        self.format = format
         self.function = function
         self.version = version
         self.stream = stream
+        self.file = file
     }
 
     /// What a path says about the logs in it: the exported layout
@@ -58,7 +65,7 @@ public struct SourceInfo: Sendable, Equatable {
         if path == "-" { return SourceInfo(name: path) }
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         func isDigits(_ s: String, _ n: Int) -> Bool { s.utf8.count == n && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
-        var stem = parts.last ?? path
+        var stem = rotationBase(parts.last ?? path)
         for ext in [".gz", ".log", ".txt", ".json", ".ndjson"] where stem.hasSuffix(ext) {
             stem = String(stem.dropLast(ext.utf8.count))
         }
@@ -72,6 +79,34 @@ public struct SourceInfo: Sendable, Equatable {
         }
         return SourceInfo(name: path, function: stem.isEmpty ? nil : stem, version: StreamName.version(stem), stream: nil)
     }
+}
+
+/// The name a rotated file had before rotation: `app.log.1`, `app.log.1.gz`, `app.log-20261121`,
+/// `app.log-2026-11-21.gz` and `app.log.2026-11-21` are all `app.log`.
+func rotationBase(_ name: String) -> String {
+    var s = Substring(name)
+    if s.hasSuffix(".gz") { s = s.dropLast(3) }
+    func digits(_ t: Substring) -> Bool { !t.isEmpty && t.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
+    // `.1` … `.999`
+    if let dot = s.lastIndex(of: "."), dot > s.startIndex {
+        let tail = s[s.index(after: dot)...]
+        if tail.count <= 3 && digits(tail) { return String(s[..<dot]) }
+    }
+    // `-20261121`, `.2026112103`
+    if let sep = s.lastIndex(where: { $0 == "-" || $0 == "." }), sep > s.startIndex {
+        let tail = s[s.index(after: sep)...]
+        if tail.count >= 8 && digits(tail) { return String(s[..<sep]) }
+    }
+    // `-2026-11-21`, `.2026-11-21`
+    if s.count > 11 {
+        let tail = s.suffix(11)
+        let u = Array(tail.utf8)
+        if (u[0] == 45 || u[0] == 46) && u[5] == 45 && u[8] == 45
+            && digits(tail.dropFirst().prefix(4)) && digits(tail.dropFirst(6).prefix(2)) && digits(tail.suffix(2)) {
+            return String(s.dropLast(11))
+        }
+    }
+    return name
 }
 
 /// Names of log groups and streams.

@@ -22,6 +22,8 @@ public struct IngestStats: Sendable, Equatable {
     public var reportsWithoutStart = 0
     /// Invocations handed out as incomplete because too many were in flight.
     public var evictedInvocations = 0
+    /// Partial last lines read without their newline after an idle timeout (daemon).
+    public var flushedPartialLines = 0
     public var quarantined: [QuarantineReason: Int] = [:]
     public var functions: Set<String> = []
 
@@ -37,6 +39,7 @@ public struct IngestStats: Sendable, Equatable {
         invocations += o.invocations; incompleteInvocations += o.incompleteInvocations
         reportsWithoutStart += o.reportsWithoutStart
         evictedInvocations += o.evictedInvocations
+        flushedPartialLines += o.flushedPartialLines
         for (k, v) in o.quarantined { quarantined[k, default: 0] += v }
         functions.formUnion(o.functions)
     }

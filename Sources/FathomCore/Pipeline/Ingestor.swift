@@ -25,6 +25,8 @@ public struct Ingestor {
     var openHead = 0
     var streams: [StreamState] = []
     var streamIndex: [[UInt8]: Int] = [:]
+    /// Slots of `streams` forgotten by `forgetStreams`, reused by the next new stream.
+    var freeStreams: [Int] = []
     var finished: [Invocation] = []
     var quarantine: [QuarantineEntry] = []
     var correlationKeys: [[UInt8]]
@@ -57,17 +59,19 @@ public struct Ingestor {
     ///   - info: what the path says about it.
     ///   - fingerprint: its content fingerprint, for the checkpoint.
     ///   - resume: where an earlier run stopped: those bytes are skipped, line numbers go on.
+    ///   - positioned: the caller starts feeding at `resume.offset` itself (it seeked the file),
+    ///     rather than from the first byte.
     public mutating func begin(_ info: SourceInfo, fingerprint: (value: UInt64, length: Int)? = nil,
-                               resume: (offset: Int64, lines: Int)? = nil) {
+                               resume: (offset: Int64, lines: Int)? = nil, positioned: Bool = false) {
         source = info
         reading = true
         sourceName = info.name
         self.fingerprint = fingerprint
         framer = LineFramer(maxLineBytes: config.maxLineBytes, startLine: resume?.lines ?? 0,
                             startOffset: resume?.offset ?? 0)
-        skipBytes = resume?.offset ?? 0
-        sourceFormat = config.format
-        formatDecided = config.format != .auto
+        skipBytes = positioned ? 0 : resume?.offset ?? 0
+        sourceFormat = info.format ?? config.format
+        formatDecided = sourceFormat != .auto
         lastTailStream = nil
         let function = config.function ?? info.function ?? "unknown"
         sourceStream = stream(named: Array("src\u{0}\(info.name)\u{0}\(info.stream ?? "")".utf8), function: function,
@@ -119,7 +123,7 @@ public struct Ingestor {
         let offset = complete ? framer.seen : framer.consumed
         checkpoints.removeAll { $0.fingerprint == fp.value && $0.fingerprintLength == fp.length }
         checkpoints.append(SourceCheckpoint(fingerprint: fp.value, fingerprintLength: fp.length, path: src.name,
-                                            offset: offset, lines: framer.lines))
+                                            offset: offset, lines: framer.lines, file: src.file))
     }
 
     /// Everything completed so far: finished invocations, rollups, quarantine and checkpoints.
@@ -147,6 +151,13 @@ public struct Ingestor {
         return takeBatch()
     }
 
+    /// The streams that invocations in flight belong to.
+    func inflightStreamIDs() -> [Int] {
+        var ids: [Int] = []
+        inflight.forEach { _, inv in ids.append(inv.streamID) }
+        return ids
+    }
+
     /// The number of series the aggregator holds.
     public var seriesCount: Int { aggregator.seriesCount }
 
@@ -154,8 +165,15 @@ public struct Ingestor {
 
     mutating func stream(named key: [UInt8], function: String, version: String?, display: String) -> Int {
         if let i = streamIndex[key] { return i }
-        let i = streams.count
-        streams.append(StreamState(function: function, version: version, name: display))
+        let state = StreamState(function: function, version: version, name: display)
+        let i: Int
+        if let free = freeStreams.popLast() {
+            i = free
+            streams[i] = state
+        } else {
+            i = streams.count
+            streams.append(state)
+        }
         streamIndex[key] = i
         return i
     }

@@ -1,0 +1,153 @@
+import FathomCore
+import FathomHTTP
+import FathomStore
+
+/// The daemon behind the HTTP routes: reads go to the store through their own connection (WAL
+/// lets them run while the tail loop commits), ingestion goes through the tail loop's inbox and
+/// is answered once committed.
+final class StoreAPI: DaemonAPI {
+    let reader: EmbeddedStore
+    let loop: TailLoop
+    let http: HTTPStats
+    let clock: @Sendable () -> Int64
+
+    init(reader: EmbeddedStore, loop: TailLoop, http: HTTPStats, clock: @escaping @Sendable () -> Int64) {
+        self.reader = reader
+        self.loop = loop
+        self.http = http
+        self.clock = clock
+    }
+
+    private func json(_ text: String) -> APIResponse { APIResponse(status: 200, body: Array(text.utf8)) }
+
+    /// The store's data range, narrowed by `from`/`to` (same forms as the CLI).
+    private func range(from: String?, to: String?) throws -> (from: Int64, to: Int64)? {
+        let now = clock()
+        let data = try reader.dataRange()
+        var f = data?.from
+        var t = data?.to
+        if let from { f = try TimeSpec.parseInstant(from, now: now) }
+        if let to { t = try TimeSpec.parseInstant(to, now: now) }
+        guard var lo = f, var hi = t else {
+            if f == nil && t == nil { return nil }
+            return (f ?? (t! - 3_600_000), t ?? now)
+        }
+        if hi <= lo { swap(&lo, &hi) }
+        return (lo, hi)
+    }
+
+    private func failure(_ error: any Error) -> APIResponse {
+        if let q = error as? QueryError { return .error(400, q.description) }
+        return .error(500, "\(error)")
+    }
+
+    func query(_ q: String, from: String?, to: String?, step: String?) async -> APIResponse {
+        do {
+            let parsed = try QueryParser.parse(q)
+            let stepMs = try step.map { try TimeSpec.parseDuration($0) }
+            guard let r = try range(from: from, to: to) else { return json(Renderers.query(QueryResult(series: []), format: .json)) }
+            let result = try QueryEngine(reader: reader).evaluate(parsed, from: r.from, to: r.to, step: stepMs)
+            return json(Renderers.query(result, format: .json))
+        } catch {
+            return failure(error)
+        }
+    }
+
+    func functions(from: String?, to: String?) async -> APIResponse {
+        do {
+            var rows: [FunctionSummary] = []
+            if let r = try range(from: from, to: to) {
+                rows = try FunctionSummaries.compute(reader: reader, from: r.from, to: r.to)
+            }
+            return json(Renderers.functions(rows, format: .json))
+        } catch {
+            return failure(error)
+        }
+    }
+
+    func trace(_ id: String) async -> APIResponse {
+        do {
+            let invocations = try reader.invocations(linkedTo: id)
+            if invocations.isEmpty { return .error(404, "no invocation is linked to '\(id)'") }
+            return json(Renderers.trace(id: id, invocations, format: .json, ascii: true))
+        } catch {
+            return failure(error)
+        }
+    }
+
+    func series(name: String?) async -> APIResponse {
+        do {
+            let glob = name.flatMap { $0.contains("*") || $0.contains("?") ? Glob($0) : nil }
+            var all = try reader.series(named: glob == nil ? name : nil)
+            if let glob { all = all.filter { glob.matches($0.key.name) } }
+            return json(Renderers.metrics(all, format: .json))
+        } catch {
+            return failure(error)
+        }
+    }
+
+    func metrics() async -> APIResponse {
+        var w = PrometheusWriter()
+        let skipped = loop.cumulative.withLock { $0.render(into: &w) }
+        let status = loop.status.withLock { $0 }
+        status.render(into: &w, http: http.snapshot())
+        w.family("fathom_daemon_exposition_skipped_series", type: .gauge,
+                 help: "Series left out of this exposition because their name collided with another family.")
+        w.sample("fathom_daemon_exposition_skipped_series", value: Double(skipped))
+        return APIResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: w.bytes)
+    }
+
+    func ingest(_ body: [UInt8], function: String?, format: String?, source: String) async -> APIResponse {
+        var fmt: InputFormat? = nil
+        if let format {
+            guard let f = InputFormat(rawValue: format) else {
+                let known = InputFormat.allCases.map(\.rawValue).joined(separator: ", ")
+                return .error(400, "unknown format '\(format)' (known: \(known))")
+            }
+            fmt = f
+        }
+        let name = "http:" + (function ?? "unknown")
+        let info = SourceInfo(name: name, function: function, format: fmt)
+        do {
+            try await push(PushedDataRequest(info: info, chunks: [body], newlineAfterEach: false))
+        } catch {
+            return .error(503, "not committed: \(error)")
+        }
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("accepted_bytes", Int64(body.count))
+        w.key("committed")
+        w.bool(true)
+        w.endObject()
+        return APIResponse(status: 200, body: Array(w.text.utf8))
+    }
+
+    func ingestEnvelopes(_ envelopes: [[UInt8]], source: String) async throws {
+        try await push(PushedDataRequest(info: SourceInfo(name: source, format: .cwl), chunks: envelopes,
+                                         newlineAfterEach: true))
+    }
+
+    private func push(_ r: PushedDataRequest) async throws {
+        let outcome: (any Error)? = await withCheckedContinuation { (k: CheckedContinuation<(any Error)?, Never>) in
+            loop.push(PushedData(info: r.info, chunks: r.chunks, newlineAfterEach: r.newlineAfterEach) { error in
+                k.resume(returning: error)
+            })
+        }
+        if let outcome { throw outcome }
+    }
+
+    func status() async -> APIResponse {
+        json(loop.status.withLock { $0 }.json())
+    }
+
+    func readiness() async -> (ready: Bool, reason: String) {
+        loop.status.withLock { ($0.ready, $0.readyReason) }
+    }
+}
+
+/// Bytes to hand to the tail loop.
+struct PushedDataRequest: Sendable {
+    var info: SourceInfo
+    var chunks: [[UInt8]]
+    var newlineAfterEach: Bool
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import FathomCore
+import FathomDaemon
+import FathomStore
+import Foundation
+import Logging
+
+struct DaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daemon",
+        abstract: "Tail log directories forever, keep the store current, and serve metrics and queries over HTTP.",
+        discussion: """
+            Watches the paths recursively (new files and directories are found within --scan-interval), reads \
+            what each file gains, follows rotation (rename, copytruncate, truncation, deletion, later gzip) and \
+            commits data and file checkpoints together, so that nothing is lost or counted twice across \
+            restarts and crashes. Invocations in flight survive a restart.
+
+            HTTP (127.0.0.1:9464 by default): /metrics (Prometheus), /api/v1/query, /api/v1/functions, \
+            /api/v1/traces/{id}, /api/v1/series, /api/v1/status, POST /api/v1/logs, POST /api/v1/firehose, \
+            /healthz, /readyz. Binding beyond loopback requires --auth-token-file.
+
+            Signals: SIGTERM and SIGINT finish the current cycle, commit and exit 0; SIGHUP re-reads --config.
+
+            Examples:
+              fathom daemon /var/log/lambda
+              fathom daemon --config /etc/fathom/daemon.yaml
+              fathom daemon logs/ --include '*.log' --include '*.log.*' --listen 0.0.0.0:9464 --auth-token-file /etc/fathom/token
+            """)
+
+    @Argument(help: "Directories (searched recursively) and files to read.")
+    var paths: [String] = []
+
+    @Option(help: ArgumentHelp("A YAML file with the same settings (flags win); re-read on SIGHUP.", valueName: "file"))
+    var config: String?
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: ArgumentHelp("Only files matching this glob (repeatable; a glob without / matches the file name).", valueName: "glob"))
+    var include: [String] = []
+
+    @Option(help: ArgumentHelp("Never files matching this glob (repeatable).", valueName: "glob"))
+    var exclude: [String] = []
+
+    @Option(help: ArgumentHelp("HTTP address (default 127.0.0.1:9464).", valueName: "host:port"))
+    var listen: String?
+
+    @Option(help: ArgumentHelp("A file holding the bearer token HTTP clients must send.", valueName: "file"))
+    var authTokenFile: String?
+
+    @Option(help: ArgumentHelp("A file holding the Kinesis Data Firehose access key (enables /api/v1/firehose).", valueName: "file"))
+    var firehoseAccessKeyFile: String?
+
+    @Flag(help: "Serve no HTTP.")
+    var noHttp = false
+
+    @Option(help: ArgumentHelp("Pause between read cycles when idle (default 200ms).", valueName: "duration"))
+    var poll: String?
+
+    @Option(help: ArgumentHelp("How often directories are walked (default 1s).", valueName: "duration"))
+    var scanInterval: String?
+
+    @Option(help: ArgumentHelp("Read a last line without newline after this long idle (default 5s).", valueName: "duration"))
+    var partialLineTimeout: String?
+
+    @Option(help: ArgumentHelp("Keep reading a rotated-away or deleted file this long after its last growth (default 5s).", valueName: "duration"))
+    var rotateWait: String?
+
+    @Option(help: ArgumentHelp("At most this many open files (default 512).", valueName: "n"))
+    var maxOpenFiles: Int?
+
+    @Option(help: ArgumentHelp("At most this many invocations in flight (default 100000).", valueName: "n"))
+    var maxInFlight: Int?
+
+    @Option(help: "The function, when paths do not say it.")
+    var function: String?
+
+    @Option(help: "Input format: auto, text, json, tail or cwl.")
+    var format: String?
+
+    @Option(name: .customLong("correlation-key"), help: ArgumentHelp("A JSON key holding correlation ids (repeatable).", valueName: "key"))
+    var correlationKeys: [String] = []
+
+    @Flag(help: "Do not keep log lines (metrics and traces only).")
+    var noLines = false
+
+    func run() async throws {
+        var flags = DaemonSettings()
+        if !paths.isEmpty { flags.paths = paths }
+        if !include.isEmpty { flags.include = include }
+        if !exclude.isEmpty { flags.exclude = exclude }
+        flags.store = storeOptions.store
+        flags.listen = listen
+        flags.authTokenFile = authTokenFile
+        flags.firehoseAccessKeyFile = firehoseAccessKeyFile
+        if noHttp { flags.http = false }
+        do {
+            func ms(_ s: String?, _ name: String) throws -> Int? {
+                try s.map { v throws(SettingsError) in try DaemonSettings.duration(v, "--\(name)") }
+            }
+            flags.pollMillis = try ms(poll, "poll")
+            flags.scanMillis = try ms(scanInterval, "scan-interval")
+            flags.partialLineTimeoutMillis = try ms(partialLineTimeout, "partial-line-timeout")
+            flags.rotateWaitMillis = try ms(rotateWait, "rotate-wait")
+            flags.maxOpenFiles = maxOpenFiles
+            flags.maxInFlight = maxInFlight
+            flags.function = function
+            if let format {
+                guard let f = InputFormat(rawValue: format) else { throw SettingsError("--format: unknown format '\(format)'") }
+                flags.format = f
+            }
+            if !correlationKeys.isEmpty { flags.correlationKeys = correlationKeys }
+            if noLines { flags.keepLines = false }
+            let file = try config.map { path throws(SettingsError) in try DaemonSettings.load(path: path) } ?? DaemonSettings()
+            let settings = file.overridden(by: flags)
+            let storePath = settings.store ?? EmbeddedStore.defaultPath(environment: ProcessInfo.processInfo.environment)
+            LoggingSystem.bootstrap { label in
+                var h = StreamLogHandler.standardError(label: label)
+                h.logLevel = ProcessInfo.processInfo.environment["FATHOM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+                return h
+            }
+            let logger = Logger(label: "fathom.daemon")
+            try await Daemon.run(settings: settings, settingsFile: config, flags: flags, storePath: storePath, logger: logger)
+        } catch let e as SettingsError {
+            Self.note("fathom: \(e.message)\n")
+            throw ExitCode(2)
+        } catch let e as StoreError {
+            Self.note("fathom: \(e)\n")
+            throw ExitCode(1)
+        }
+    }
+}
