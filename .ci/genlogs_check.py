@@ -103,6 +103,69 @@ def compare(fathom, store, truth, label):
         check(got_ids == want, f"{label} trace {cid}: {got_ids} vs {want}")
 
 
+def free_port():
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def daemon_case(fathom, genlogs):
+    """The daemon tails a text tree that is written in pieces while it runs, is stopped with
+    SIGTERM, and must hold the same numbers as the truth."""
+    import random, signal, time, urllib.request
+    label = "daemon text tree"
+    with tempfile.TemporaryDirectory() as d:
+        truth = os.path.join(d, "truth.json")
+        src = os.path.join(d, "src")
+        logs = os.path.join(d, "logs")
+        store = os.path.join(d, "store.sqlite")
+        subprocess.run([sys.executable, genlogs, "--seed", "5", "--invocations", "3000", "--truth", truth,
+                        "--functions", "4", "--format", "text", "--out-dir", src], check=True)
+        os.makedirs(logs)
+        port = free_port()
+        env = dict(os.environ, FATHOM_STORE=store)
+        proc = subprocess.Popen([fathom, "daemon", logs, "--listen", f"127.0.0.1:{port}", "--poll", "20ms",
+                                 "--scan-interval", "100ms"], env=env, stderr=subprocess.DEVNULL)
+        files = []
+        for root, _, names in os.walk(src):
+            for n in sorted(names):
+                files.append(os.path.relpath(os.path.join(root, n), src))
+        total_lines = 0
+        rng = random.Random(5)
+        pending = {f: open(os.path.join(src, f), "rb").read() for f in files}
+        for data in pending.values():
+            total_lines += data.count(b"\n")
+        # Append every file in random pieces, round robin, while the daemon runs.
+        while pending:
+            for f in list(pending):
+                data = pending[f]
+                n = min(len(data), rng.randint(1, 40000))
+                dst = os.path.join(logs, f)
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                with open(dst, "ab") as out:
+                    out.write(data[:n])
+                pending[f] = data[n:]
+                if not pending[f]:
+                    del pending[f]
+            time.sleep(0.01)
+        deadline = time.time() + 120
+        lines = -1
+        while time.time() < deadline:
+            try:
+                status = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/status", timeout=5).read())
+                lines = status["lines"]
+                if lines >= total_lines:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.2)
+        check(lines == total_lines, f"{label}: daemon read {lines} of {total_lines} lines")
+        proc.send_signal(signal.SIGTERM)
+        check(proc.wait(timeout=60) == 0, f"{label}: daemon exits 0 on SIGTERM")
+        compare(fathom, store, json.load(open(truth)), label)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--fathom", required=True)
@@ -128,6 +191,7 @@ def main():
                 subprocess.run(cmd + ["--out-dir", os.path.join(d, "logs")], check=True)
                 run(fathom, store, ["ingest", os.path.join(d, "logs"), "--quiet"] + ingest_args)
             compare(fathom, store, json.load(open(truth)), label)
+    daemon_case(fathom, a.genlogs)
     print(f"genlogs: {passed} passed, {len(failed)} failed")
     sys.exit(1 if failed else 0)
 

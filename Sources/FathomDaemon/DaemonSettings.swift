@@ -19,6 +19,7 @@ import Yams
 /// rotate_wait: 5s
 /// max_open_files: 512
 /// max_in_flight: 100000
+/// max_series: 100000
 /// max_line_bytes: 8388608
 /// function: checkout
 /// format: auto
@@ -40,6 +41,7 @@ public struct DaemonSettings: Sendable, Equatable {
     public var rotateWaitMillis: Int?
     public var maxOpenFiles: Int?
     public var maxInFlight: Int?
+    public var maxSeries: Int?
     public var maxLineBytes: Int?
     public var function: String?
     public var format: InputFormat?
@@ -65,6 +67,7 @@ public struct DaemonSettings: Sendable, Equatable {
         s.rotateWaitMillis = other.rotateWaitMillis ?? rotateWaitMillis
         s.maxOpenFiles = other.maxOpenFiles ?? maxOpenFiles
         s.maxInFlight = other.maxInFlight ?? maxInFlight
+        s.maxSeries = other.maxSeries ?? maxSeries
         s.maxLineBytes = other.maxLineBytes ?? maxLineBytes
         s.function = other.function ?? function
         s.format = other.format ?? format
@@ -95,6 +98,7 @@ public struct DaemonSettings: Sendable, Equatable {
         if let k = correlationKeys { c.correlationKeys = k }
         if let v = maxLineBytes { c.maxLineBytes = v }
         if let v = maxInFlight { c.maxInFlight = v }
+        if let v = maxSeries { c.maxCustomSeries = v }
         if let v = keepLines { c.keepLines = v }
         return c
     }
@@ -138,6 +142,7 @@ public struct DaemonSettings: Sendable, Equatable {
             case "rotate_wait": s.rotateWaitMillis = try duration(value, at)
             case "max_open_files": s.maxOpenFiles = try positive(value, at)
             case "max_in_flight": s.maxInFlight = try positive(value, at)
+            case "max_series": s.maxSeries = try positive(value, at)
             case "max_line_bytes": s.maxLineBytes = try positive(value, at)
             case "function": s.function = try string(value, at)
             case "format":
@@ -158,7 +163,7 @@ public struct DaemonSettings: Sendable, Equatable {
 
     static let knownKeys = [
         "auth_token_file", "correlation_keys", "exclude", "firehose_access_key_file", "format", "function", "http",
-        "include", "keep_lines", "listen", "max_in_flight", "max_line_bytes", "max_open_files", "partial_line_timeout",
+        "include", "keep_lines", "listen", "max_in_flight", "max_line_bytes", "max_open_files", "max_series", "partial_line_timeout",
         "paths", "poll", "rotate_wait", "scan_interval", "store",
     ]
 

@@ -39,6 +39,9 @@ public final class TailLoop: @unchecked Sendable {
     /// The file whose cursor holds an identity: a copy with the same identity waits for it.
     var owner: [FingerprintPrefix: FileID] = [:]
     var scanned = false
+    /// Batches taken since idle series were last expired, and when that was.
+    var takesSinceExpiry = 0
+    var lastExpiry: Int64 = 0
 
     // Shared.
     let store: EmbeddedStore
@@ -132,6 +135,16 @@ public final class TailLoop: @unchecked Sendable {
     /// Takes the batch and hands it to the committer, with the state that goes with it.
     func commit(callbacks: [@Sendable ((any Error)?) -> Void]) throws {
         var batch = ingestor.takeBatch()
+        takesSinceExpiry += 1
+        let now = clock()
+        if lastExpiry == 0 { lastExpiry = now }
+        if now - lastExpiry >= Self.seriesIdleMillis {
+            // Series unused for a whole period are forgotten (their data is in the store).
+            let n = ingestor.expireIdleSeries(olderThanTakes: takesSinceExpiry)
+            events["series_expired", default: 0] += n
+            takesSinceExpiry = 0
+            lastExpiry = now
+        }
         let empty = batch.isEmpty
         if empty && callbacks.isEmpty { return }
         batch.state = ingestor.savedState()
@@ -178,6 +191,9 @@ public final class TailLoop: @unchecked Sendable {
         }
     }
 
+    /// Metric series unused this long are forgotten by the aggregator.
+    static let seriesIdleMillis: Int64 = 30 * 60_000
+
     /// Publishes counters for HTTP and `fathom status`.
     func publish() {
         let open = files.values.filter { $0.fd >= 0 }.count
@@ -192,6 +208,7 @@ public final class TailLoop: @unchecked Sendable {
             s.fileEvents = events
             s.caps = caps
             s.caps["in_flight"] = ingestor.stats.evictedInvocations
+            s.caps["series"] = ingestor.overflowSamples
             s.residentBytes = resident
             if scanned && s.commitFailures == 0 {
                 s.ready = true

@@ -71,6 +71,9 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("At most this many invocations in flight (default 100000).", valueName: "n"))
     var maxInFlight: Int?
 
+    @Option(help: ArgumentHelp("At most this many custom metric series; more go to __other__ (default 100000).", valueName: "n"))
+    var maxSeries: Int?
+
     @Option(help: "The function, when paths do not say it.")
     var function: String?
 
@@ -103,6 +106,7 @@ struct DaemonCommand: AsyncParsableCommand {
             flags.rotateWaitMillis = try ms(rotateWait, "rotate-wait")
             flags.maxOpenFiles = maxOpenFiles
             flags.maxInFlight = maxInFlight
+            flags.maxSeries = maxSeries
             flags.function = function
             if let format {
                 guard let f = InputFormat(rawValue: format) else { throw SettingsError("--format: unknown format '\(format)'") }

@@ -47,12 +47,25 @@ enum Corpus {
 
     /// 400 invocations of 3 functions (stable and canary versions): a dozen or more files.
     static let standard = files(seed: 21, invocations: 400, functions: 3)
+    /// Other request ids, for bytes that must not repeat the standard corpus.
+    static let other = files(seed: 22, invocations: 300, functions: 3)
 
     /// The index just after the first newline at or after `fraction` of `bytes` (a line boundary).
     static func lineCut(_ bytes: [UInt8], at fraction: Double) -> Int {
         var i = Swift.min(bytes.count, Swift.max(0, Int(Double(bytes.count) * fraction)))
         while i < bytes.count && bytes[i] != 10 { i += 1 }
         return Swift.min(bytes.count, i + 1)
+    }
+
+    /// The end of the last REPORT line within the first `limit` bytes: a head of whole invocations.
+    static func wholeInvocations(_ bytes: [UInt8], limit: Int) -> Int {
+        var end = 0, lineStart = 0
+        let report = Array("REPORT ".utf8)
+        for i in 0..<Swift.min(limit, bytes.count) where bytes[i] == 10 {
+            if bytes[lineStart...].starts(with: report) { end = i + 1 }
+            lineStart = i + 1
+        }
+        return end
     }
 
     /// The largest files first (rotation cases want files well over the 4 KiB fingerprint).
@@ -170,16 +183,20 @@ final class Scenario {
     /// reads what the files gained (scan and reads, no commit) before dying, so that the lost
     /// work includes parsed lines, finished invocations and moved cursors.
     func crash(readFirst: Bool) throws {
+        if readFirst { try readWithoutCommit() }
         try loop.committer.drain()
-        if readFirst {
-            clock.advance(10)
-            loop.scan(now: clock.now)
-            for id in loop.files.keys.sorted(by: { loop.files[$0]!.path < loop.files[$1]!.path }) {
-                _ = loop.service(id, now: clock.now)
-            }
-        }
         closeDescriptors(loop)
         loop = nil
+    }
+
+    /// The reading half of a cycle (walk, reads) without its commit.
+    func readWithoutCommit() throws {
+        try loop.committer.drain()
+        clock.advance(10)
+        loop.scan(now: clock.now)
+        for id in loop.files.keys.sorted(by: { loop.files[$0]!.path < loop.files[$1]!.path }) {
+            _ = loop.service(id, now: clock.now)
+        }
     }
 
     private func closeDescriptors(_ loop: TailLoop) {

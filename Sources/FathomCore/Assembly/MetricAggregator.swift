@@ -17,6 +17,16 @@ public struct MetricAggregator {
     private var scratch: [UInt8] = []
     /// Samples folded in so far.
     public private(set) var samples = 0
+    /// At most this many custom series; a sample of a new series beyond it goes to its metric's
+    /// overflow series, whose own tag values are all `__other__` (so totals stay exact).
+    public var maxCustomSeries = Int.max
+    private var customSeries = 0
+    /// Samples that went to an overflow series because of the cap.
+    public private(set) var overflowSamples = 0
+    /// The `take()` count, and the last one each series was used in (for idle expiry).
+    private var generation = 0
+    private var touched: [Int] = []
+    private var isCustom: [Bool] = []
 
     public init(pricing: Pricing = Pricing()) {
         self.pricing = pricing
@@ -37,13 +47,31 @@ public struct MetricAggregator {
             index[bytes] = known
             return known
         }
+        let id = appendSeries(key, custom: bytes.first == UInt8(ascii: "c"))
+        index[bytes] = id
+        return id
+    }
+
+    private mutating func appendSeries(_ key: SeriesKey, custom: Bool) -> Int32 {
         let id = Int32(keys.count)
         keys.append(key)
         idByKey[key] = id
-        index[bytes] = id
         hotMinute.append(Int64.min)
         hotIndex.append(-1)
+        touched.append(generation)
+        isCustom.append(custom)
+        if custom { customSeries += 1 }
         return id
+    }
+
+    /// The overflow series of a custom metric: its tags keep their keys, every value `__other__`.
+    private mutating func overflowID(_ key: SeriesKey) -> Int32 {
+        let tags = key.tags.map { t in
+            t.key == "function" || t.key == "version" ? t : Tag(t.key, "__other__")
+        }
+        let other = SeriesKey(name: key.name, kind: key.kind, tags: tags)
+        if let id = idByKey[other] { return id }
+        return appendSeries(other, custom: false)
     }
 
     /// Adds `value` at `time` (ms) to series `id`.
@@ -51,6 +79,7 @@ public struct MetricAggregator {
         let minute = time >= 0 ? time / 60_000 : (time - 59_999) / 60_000
         let s = Int(id)
         samples += 1
+        touched[s] = generation
         if hotMinute[s] == minute {
             store[Int(hotIndex[s])].add(value, at: time)
             return
@@ -85,9 +114,20 @@ public struct MetricAggregator {
         scratch.append(contentsOf: version.utf8)
         scratch.append(0)
         scratch.append(contentsOf: tagBytes)
-        let id = seriesID(bytes: scratch) {
+        let make = {
             SeriesKey(name: String(decoding: name, as: UTF8.self), kind: kind,
                       tags: tags + [Tag("function", function), Tag("version", version)])
+        }
+        let id: Int32
+        if let known = index[scratch] {
+            id = known
+        } else if customSeries < maxCustomSeries {
+            id = insert(scratch, make())
+        } else {
+            // Over the cap: not remembered by its bytes (that would grow without bound).
+            let key = make()
+            id = idByKey[key] ?? overflowID(key)
+            if idByKey[key] == nil { overflowSamples += 1 }
         }
         add(series: id, value, at: time)
     }
@@ -146,11 +186,43 @@ public struct MetricAggregator {
         }
         slots.removeAll(keepingCapacity: true)
         store.removeAll(keepingCapacity: true)
+        generation += 1
         for s in hotMinute.indices {
             hotMinute[s] = Int64.min
             hotIndex[s] = -1
         }
         return out
+    }
+
+    /// Forgets series not used in the last `takes` calls of `take()` (their data is already
+    /// handed out): a long-running daemon's memory stays flat as functions, versions and tag
+    /// values come and go. Call it right after `take()`. Returns how many were forgotten.
+    @discardableResult
+    public mutating func expireIdleSeries(olderThanTakes takes: Int) -> Int {
+        precondition(slots.isEmpty, "expireIdleSeries() must follow take()")
+        let cutoff = generation - takes
+        var remap = [Int32](repeating: -1, count: keys.count)
+        var newKeys: [SeriesKey] = []
+        var newTouched: [Int] = []
+        var newCustom: [Bool] = []
+        for i in keys.indices where touched[i] >= cutoff {
+            remap[i] = Int32(newKeys.count)
+            newKeys.append(keys[i])
+            newTouched.append(touched[i])
+            newCustom.append(isCustom[i])
+        }
+        let dropped = keys.count - newKeys.count
+        guard dropped > 0 else { return 0 }
+        keys = newKeys
+        touched = newTouched
+        isCustom = newCustom
+        customSeries = newCustom.filter { $0 }.count
+        idByKey = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, Int32($0)) })
+        index = index.compactMapValues { remap[Int($0)] >= 0 ? remap[Int($0)] : nil }
+        builtins = builtins.compactMapValues { b in b.remapped(remap) }
+        hotMinute = Array(repeating: Int64.min, count: keys.count)
+        hotIndex = Array(repeating: -1, count: keys.count)
+        return dropped
     }
 
     /// Whether anything waits to be taken.
@@ -167,6 +239,19 @@ struct BuiltinKey: Hashable {
 struct BuiltinSeries {
     var invocations, errors, timeouts, coldStarts, duration, billed, initDuration, restoreDuration: Int32
     var maxMemory, memorySize, memoryUtilization, cost: Int32
+
+    /// The ids after `expireIdleSeries` renumbered them; nil when any of them was forgotten
+    /// (they are made again, together, at the next invocation).
+    func remapped(_ map: [Int32]) -> BuiltinSeries? {
+        var b = self
+        for path in [\BuiltinSeries.invocations, \.errors, \.timeouts, \.coldStarts, \.duration, \.billed, \.initDuration,
+                     \.restoreDuration, \.maxMemory, \.memorySize, \.memoryUtilization, \.cost] {
+            let new = map[Int(self[keyPath: path])]
+            if new < 0 { return nil }
+            b[keyPath: path] = new
+        }
+        return b
+    }
 
     init(make: (String, MetricKind) -> Int32) {
         invocations = make("fn.invocations", .count)

@@ -32,6 +32,9 @@ public struct IngestConfig: Sendable {
     /// `incomplete` (counted in `IngestStats.evictedInvocations`), so a log of STARTs whose
     /// REPORTs never come cannot grow memory without bound.
     public var maxInFlight = 100_000
+    /// At most this many custom metric series; samples of further ones go to their metric's
+    /// `__other__` series (counted in `Ingestor.overflowSamples`).
+    public var maxCustomSeries = 100_000
 
     public init() {}
 }

@@ -51,6 +51,7 @@ public struct Ingestor {
     public init(config: IngestConfig) {
         self.config = config
         self.aggregator = MetricAggregator(pricing: config.pricing)
+        self.aggregator.maxCustomSeries = config.maxCustomSeries
         self.correlationKeys = config.correlationKeys.map { Array($0.utf8) }
     }
 
@@ -156,6 +157,15 @@ public struct Ingestor {
         var ids: [Int] = []
         inflight.forEach { _, inv in ids.append(inv.streamID) }
         return ids
+    }
+
+    /// Samples that went to an `__other__` series because of the series cap.
+    public var overflowSamples: Int { aggregator.overflowSamples }
+
+    /// Forgets metric series not used in the last `takes` batches (call right after `takeBatch`).
+    @discardableResult
+    public mutating func expireIdleSeries(olderThanTakes takes: Int) -> Int {
+        aggregator.expireIdleSeries(olderThanTakes: takes)
     }
 
     /// The number of series the aggregator holds.
