@@ -43,6 +43,10 @@ public enum Daemon {
         if state != nil {
             logger.info("resumed", metadata: ["in_flight": "\(loop.status.withLock { $0.inFlight })"])
         }
+        // /metrics starts from the whole history, so counters do not drop to zero at a restart.
+        try store.forEachSeriesRollups { key, minutes in
+            loop.cumulative.withLock { $0.add([key: minutes]) }
+        }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: TailService(loop: loop, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup,
                   failureTerminationBehavior: .gracefullyShutdownGroup)

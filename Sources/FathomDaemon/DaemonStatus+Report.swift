@@ -54,18 +54,19 @@ extension DaemonStatus {
     /// The status as aligned `name  value` lines, for people.
     public func table() -> String {
         var rows: [(String, String)] = [
-            ("ready", ready ? "yes" : "no (\(readyReason))"),
+            fromStore ? ("state", "as the last daemon committed it to the store")
+                : ("ready", ready ? "yes" : "no (\(readyReason))"),
             ("lines", "\(stats.lines)"),
             ("bytes", "\(stats.bytes)"),
             ("invocations", "\(stats.invocations) (+\(stats.incompleteInvocations) incomplete)"),
             ("in flight", "\(inFlight)"),
             ("metric samples", "\(stats.metricSamples)"),
             ("quarantined", "\(stats.quarantinedTotal)"),
-            ("files watched", "\(filesWatched) (\(filesOpen) open)"),
+            fromStore ? ("sources checkpointed", "\(filesWatched)") : ("files watched", "\(filesWatched) (\(filesOpen) open)"),
             ("streams", "\(streams)"),
             ("series", "\(series)"),
-            ("commits", "\(commits) (\(commitFailures) failed)"),
         ]
+        if !fromStore { rows.append(("commits", "\(commits) (\(commitFailures) failed)")) }
         if lagCount > 0 {
             let p50 = NumberFormat.fixed(lag.quantile(0.5) ?? 0, 3)
             let p99 = NumberFormat.fixed(lag.quantile(0.99) ?? 0, 3)
@@ -84,6 +85,8 @@ extension DaemonStatus {
     public static func fromStore(_ store: EmbeddedStore) throws -> DaemonStatus {
         var s = DaemonStatus()
         s.readyReason = "read from the store (no daemon asked)"
+        s.fromStore = true
+        s.series = try store.series(named: nil).count
         if let state = try store.ingestState() {
             var ing = Ingestor(config: IngestConfig())
             try ing.restoreState(state)

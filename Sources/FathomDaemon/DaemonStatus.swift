@@ -30,6 +30,8 @@ public struct DaemonStatus: Sendable {
     public var ready = false
     public var readyReason = "starting: first scan not done"
     public var problems: [String] = []
+    /// Read from the store (what the last daemon committed), not from a running daemon.
+    public var fromStore = false
 
     public init() {}
 

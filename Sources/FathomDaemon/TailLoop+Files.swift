@@ -135,8 +135,10 @@ extension TailLoop {
             n = readPlain(&t, size: size)
             growIdentity(&t, size: size)
             suspend(&t)
-            t.lastGrowth = now
-            readMtimes.append(modified)
+            if n > 0 {
+                t.lastGrowth = now
+                readMtimes.append(modified)
+            }
         } else if let c = t.cursor, c.hasPartialLine, now - t.lastGrowth >= Int64(options.partialLineTimeoutMillis) {
             ingestor.resume(c)
             ingestor.flushPartialLine()

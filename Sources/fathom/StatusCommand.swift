@@ -27,6 +27,28 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var out: OutputOptions
 
+    /// A running daemon's JSON status as aligned `name  value` lines (nested objects flattened).
+    static func table(fromJSON text: String) -> String {
+        guard let obj = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return text }
+        var rows: [(String, String)] = []
+        func add(_ prefix: String, _ value: Any) {
+            if let d = value as? [String: Any] {
+                for (k, v) in d.sorted(by: { $0.key < $1.key }) { add(prefix.isEmpty ? k : "\(prefix).\(k)", v) }
+            } else if let a = value as? [Any] {
+                for v in a { rows.append((prefix, "\(v)")) }
+            } else if value is NSNull {
+                rows.append((prefix, "-"))
+            } else if String(describing: type(of: value)).contains("Bool") {
+                rows.append((prefix, (value as? Bool) == true ? "yes" : "no"))
+            } else {
+                rows.append((prefix, "\(value)"))
+            }
+        }
+        for (k, v) in obj.sorted(by: { $0.key < $1.key }) { add(k, v) }
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + $0.1 }.joined(separator: "\n") + "\n"
+    }
+
     func run() async throws {
         if let url {
             var request = HTTPClientRequest(url: url.hasSuffix("/") ? url + "api/v1/status" : url + "/api/v1/status")
@@ -45,7 +67,7 @@ struct StatusCommand: AsyncParsableCommand {
                     Self.note("fathom: \(url) answered \(response.status.code): \(text)\n")
                     throw ExitCode(1)
                 }
-                Self.emit(text)
+                Self.emit(out.output == .json ? text : Self.table(fromJSON: text))
             } catch let e as ExitCode {
                 throw e
             } catch {
