@@ -27,7 +27,14 @@ extension TailLoop {
         var problems: [String] = []
         let found = discovery.scan(problems: &problems)
         var present = Set<FileID>()
-        for f in found {
+        // New files oldest first: after a rotation while the daemon was down, the rotated file
+        // (older) is read before the file that replaced it.
+        // Timestamps can tie (coarse clocks): then a rotated name (`x.log.2`, `x.log.1`) goes before
+        // the name it was rotated from.
+        let ordered = found.sorted {
+            ($0.modified, Self.rotationRank($0.path), $0.path) < ($1.modified, Self.rotationRank($1.path), $1.path)
+        }
+        for f in ordered {
             present.insert(f.id)
             if var t = files[f.id] {
                 if t.path != f.path {
@@ -44,7 +51,8 @@ extension TailLoop {
                 continue
             }
             let gzip = f.path.hasSuffix(".gz")
-            var t = TrackedFile(id: f.id, path: f.path, fd: -1, isGzip: gzip, now: now)
+            var t = TrackedFile(id: f.id, path: f.path, fd: -1, isGzip: gzip, seq: nextSeq, now: now)
+            nextSeq += 1
             t.size = f.size
             t.modified = f.modified
             if !gzip { t.fd = openTracked(f.path, id: f.id) }
@@ -58,6 +66,18 @@ extension TailLoop {
         }
         scanned = true
         status.withLock { $0.problems = problems }
+    }
+
+    /// Sorts rotated files before the live one, older rotations first: `x.log.2` (-2) before
+    /// `x.log.1` (-1) before `x.log-20261121` (0) before `x.log` (1).
+    static func rotationRank(_ path: String) -> Int {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        var stem = Substring(name)
+        if stem.hasSuffix(".gz") { stem = stem.dropLast(3) }
+        if let dot = stem.lastIndex(of: "."), let n = Int(stem[stem.index(after: dot)...]), n >= 0, n < 1000 {
+            return -n
+        }
+        return rotationBase(name) == name ? 1 : 0
     }
 
     /// Opens `path` if it is still the file `id`, within the open-file cap; -1 otherwise.
@@ -125,6 +145,13 @@ extension TailLoop {
         t.size = size
         t.modified = modified
         var n = 0
+        if t.cursor == nil, let cut = t.truncatedIdentity {
+            if copyPending(of: cut, except: t.id, since: t.truncatedAt, now: now) {
+                files[id] = t
+                return 0
+            }
+            t.truncatedIdentity = nil
+        }
         if size > t.readOffset {
             if let c = t.cursor {
                 ingestor.resume(c)
@@ -158,10 +185,7 @@ extension TailLoop {
         let plen = Int(Swift.min(Int64(SourceCheckpoint.maxFingerprintLength), size))
         guard let prefix = preadAll(t.fd, count: plen, at: 0), prefix.count == plen else { return false }
         let identity = FingerprintPrefix(of: prefix)
-        if let o = owner[identity], o != t.id, let other = files[o], !other.done, other.cursor?.identity == identity {
-            events["copy_waiting", default: 0] += 1
-            return false
-        }
+        if heldByAnother(identity, t: &t) { return false }
         let known = lookup(prefix, file: t.id)
         var info = SourceInfo.from(path: known?.path ?? t.path)
         info.file = t.id
@@ -181,6 +205,35 @@ extension TailLoop {
         return true
     }
 
+    /// Whether a copy of content `identity` may still be unread: one being read, one waiting to
+    /// start, or (for two walks after the cut) one not discovered yet.
+    func copyPending(of identity: FingerprintPrefix, except: FileID, since: Int64, now: Int64) -> Bool {
+        if now - since < 2 * Int64(options.scanMillis) { return true }
+        return files.values.contains { f in
+            guard f.id != except, !f.done else { return false }
+            if f.cursor?.identity == identity { return f.readOffset < f.size || (f.cursor?.hasPartialLine ?? false) }
+            guard f.cursor == nil else { return false }
+            if f.waiting { return true }
+            // Not begun yet: a copy if it begins with the cut content.
+            guard f.fd >= 0, f.size >= Int64(identity.length),
+                  let head = preadAll(f.fd, count: identity.length, at: 0) else { return false }
+            return FingerprintPrefix(of: head) == identity
+        }
+    }
+
+    /// Whether another live file's cursor holds `identity` (this file is a copy of it, or its
+    /// compressed rotation): it waits until that one is truncated, rotated away or finished.
+    func heldByAnother(_ identity: FingerprintPrefix, t: inout TrackedFile) -> Bool {
+        guard let o = owner[identity], o != t.id, let other = files[o], !other.done,
+              other.cursor?.identity == identity else {
+            t.waiting = false
+            return false
+        }
+        if !t.waiting { events["copy_waiting", default: 0] += 1 }
+        t.waiting = true
+        return true
+    }
+
     /// The newest checkpoint of the source that begins with `prefix`: this process's own reading
     /// first (it may not be committed yet), then the store.
     func lookup(_ prefix: [UInt8], file: FileID) -> SourceCheckpoint? {
@@ -188,15 +241,34 @@ extension TailLoop {
         for length in lengths {
             let id = FingerprintPrefix(of: prefix[0..<length])
             guard let c = latest[id] else { continue }
-            if length < SourceCheckpoint.strongFingerprintLength && c.file != file { continue }
-            return c
+            if acceptable(c, file: file) { return c }
         }
         do {
-            return try store.checkpoint(forPrefix: prefix, file: file)
+            guard let c = try store.checkpoint(forPrefix: prefix) else { return nil }
+            return acceptable(c, file: file) ? c : nil
         } catch {
             status.withLock { $0.problems.append("checkpoint lookup: \(error)") }
             return nil
         }
+    }
+
+    /// Whether checkpoint `c` (whose fingerprint matched) may be resumed by `file`. A fingerprint
+    /// of 1 KiB or more, or the same file, suffices. A shorter one from another file (a copy or
+    /// compressed rotation of a small file) only when every byte up to the checkpoint is covered
+    /// by the fingerprint (so what is skipped is proven identical) and the original no longer
+    /// begins with those bytes (it was truncated, rotated into this copy, or deleted) — two live
+    /// young files that begin alike (an `INIT_START` line) are different sources.
+    func acceptable(_ c: SourceCheckpoint, file: FileID) -> Bool {
+        guard let original = c.file, original != file, c.fingerprintLength < SourceCheckpoint.strongFingerprintLength else {
+            return true
+        }
+        guard c.offset <= Int64(c.fingerprintLength) else { return false }
+        if let f = files[original], !f.done, f.fd >= 0,
+           let head = preadAll(f.fd, count: c.fingerprintLength, at: 0), head.count == c.fingerprintLength,
+           FingerprintPrefix(of: head) == FingerprintPrefix(value: c.fingerprint, length: c.fingerprintLength) {
+            return false
+        }
+        return true
     }
 
     func readPlain(_ t: inout TrackedFile, size: Int64) -> Int {
@@ -243,12 +315,17 @@ extension TailLoop {
     }
 
     /// The file shrank or its first bytes changed: what was read stays (up to its last complete
-    /// line), and the file is read again from its start as a new source.
+    /// line), and the file is read again from its start as a new source — once a copy of the
+    /// old content (copytruncate) has been read, so that the stream stays in order.
     func truncated(_ t: inout TrackedFile) {
         if let c = t.cursor {
             ingestor.resume(c)
             suspend(&t)
-            if let id = c.identity { owner[id] = nil }
+            if let id = c.identity {
+                owner[id] = nil
+                t.truncatedIdentity = id
+                t.truncatedAt = clock()
+            }
         }
         t.cursor = nil
         t.readOffset = 0
@@ -302,6 +379,7 @@ extension TailLoop {
                 }
             } catch { failure = error }
             let identity = FingerprintPrefix(of: prefix)
+            if failure == nil && heldByAnother(identity, t: &t) { return 0 }
             let known = prefix.isEmpty ? nil : lookup(prefix, file: t.id)
             var info = SourceInfo.from(path: known?.path ?? t.path)
             info.file = t.id

@@ -39,6 +39,8 @@ public final class TailLoop: @unchecked Sendable {
     /// The file whose cursor holds an identity: a copy with the same identity waits for it.
     var owner: [FingerprintPrefix: FileID] = [:]
     var scanned = false
+    /// The next discovery sequence number.
+    var nextSeq = 0
     /// Batches taken since idle series were last expired, and when that was.
     var takesSinceExpiry = 0
     var lastExpiry: Int64 = 0
@@ -115,7 +117,7 @@ public final class TailLoop: @unchecked Sendable {
             nextScan = now + Int64(options.scanMillis)
         }
         var read = 0
-        for id in files.keys.sorted(by: { files[$0]!.path < files[$1]!.path }) {
+        for id in files.keys.sorted(by: { files[$0]!.seq < files[$1]!.seq }) {
             read += service(id, now: now)
         }
         let pushed = inbox.withLock { v -> [PushedData] in defer { v.removeAll() }; return v }

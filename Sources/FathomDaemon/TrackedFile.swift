@@ -10,6 +10,13 @@ struct TrackedFile {
     /// The open descriptor, or -1 when it was closed to stay under the open-file cap.
     var fd: Int32
     let isGzip: Bool
+    /// Discovery order (files found in one walk are ordered oldest modification first): files
+    /// are read in this order, so a rotated file's tail comes before its successor's start.
+    let seq: Int
+    /// After a truncation: the identity of the content that was cut, and since when. The new
+    /// content waits while a copy of the old one (copytruncate) may still be unread.
+    var truncatedIdentity: FingerprintPrefix?
+    var truncatedAt: Int64 = 0
     /// The ingestor's place in it; nil until its first bytes have been identified.
     var cursor: SourceCursor?
     /// The next byte of the file to read (for gzip files: whether it was read at all).
@@ -26,11 +33,12 @@ struct TrackedFile {
     var done = false
     /// Scans in a row a gzip file has kept the same size (read once it stopped changing).
     var stableScans = 0
-    /// Attempts to read a gzip file that was still being written.
-    var gzipAttempts = 0
+    /// It waits because another file holds its content identity (counted once per wait).
+    var waiting = false
 
-    init(id: FileID, path: String, fd: Int32, isGzip: Bool, now: Int64) {
+    init(id: FileID, path: String, fd: Int32, isGzip: Bool, seq: Int, now: Int64) {
         self.id = id
+        self.seq = seq
         self.path = path
         self.fd = fd
         self.isGzip = isGzip

@@ -15,8 +15,7 @@ public func isGzip(_ bytes: some Collection<UInt8>) -> Bool {
 ///   `maxOutput` bytes would come out, and at most `maxOutput + 1` bytes are ever held.
 /// - Throws `InputError`, its message starting with `name`: `.truncatedGzip` when the input ends
 ///   inside a member (empty input included), `.corruptGzip` for invalid data, a bad CRC or
-///   trailing garbage, and `.corruptGzip(decompressedOffset: maxOutput)` with a message saying
-///   "exceeds the limit" when the output is too large (`isOutputLimit` tells that case apart).
+///   trailing garbage, and `.outputLimitExceeded(limit: maxOutput)` when the output is too large.
 public func gunzip(_ bytes: [UInt8], maxOutput: Int, name: String = "<gzip>") throws(InputError) -> [UInt8] {
     var ends: [Int] = []
     return try Gunzip.run(bytes, maxOutput: maxOutput, name: name, memberEnds: &ends)
@@ -89,7 +88,7 @@ enum Gunzip {
                 result.append(contentsOf: UnsafeBufferPointer(start: scratch, count: made))
                 if result.count > limit {
                     return InputError(
-                        path: name, kind: .corruptGzip(decompressedOffset: Int64(limit)),
+                        path: name, kind: .outputLimitExceeded(limit: Int64(limit)),
                         message: "\(name): decompressed size exceeds the limit of \(limit) bytes "
                             + "(stopped at compressed offset \(position))")
                 }
@@ -136,7 +135,8 @@ enum Gunzip {
 
     /// Whether `error` is `gunzip`'s "decompressed size exceeds the limit" error.
     static func isOutputLimit(_ error: InputError) -> Bool {
-        error.message.contains(": decompressed size exceeds the limit of ")
+        if case .outputLimitExceeded = error.kind { return true }
+        return false
     }
 }
 

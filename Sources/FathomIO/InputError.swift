@@ -19,6 +19,8 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
         case truncatedGzip(decompressedOffset: Int64)
         /// A gzip/zlib stream holds invalid data; `decompressedOffset` good bytes came before it.
         case corruptGzip(decompressedOffset: Int64)
+        /// Decompressing would produce more than `limit` bytes (a size cap, or a decompression bomb).
+        case outputLimitExceeded(limit: Int64)
         /// An in-memory zlib blob (see `Deflate`) is not valid.
         case corruptDeflate
         /// `read(2)` failed with this errno.

@@ -92,7 +92,8 @@ enum FS {
         }
     }
 
-    static func write(_ path: String, _ bytes: [UInt8]) {
+    /// A new file at `path` (a new inode) holding `bytes`.
+    static func put<C: Collection<UInt8>>(_ path: String, _ bytes: C) {
         mkdirs((path as NSString).deletingLastPathComponent)
         _ = unlink(path)
         append(path, bytes)
@@ -103,7 +104,7 @@ enum FS {
     static func remove(_ path: String) { precondition(unlink(path) == 0, "unlink \(path): \(errno)") }
     static func truncateToZero(_ path: String) { precondition(truncate(path, 0) == 0, "truncate \(path): \(errno)") }
     /// `cp x.log x.log.1` (a new inode with the same bytes).
-    static func copy(_ from: String, _ to: String) { write(to, read(from)) }
+    static func copy(_ from: String, _ to: String) { put(to, read(from)) }
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 }
 
@@ -319,12 +320,12 @@ func expectSameAsClean(_ s: Scenario, _ clean: CleanRun, _ label: String, compar
             }
             x.correlationIDs.sort()
             y.correlationIDs.sort()
-            if x != y { problems.append("\(id) differs: \(describe(x)) vs clean \(describe(y))") }
+            if x != y { problems.append("\(id) differs: \(difference(x, y))") }
         }
     }
     if !problems.isEmpty {
-        Issue.record("\(problems.count) invocations differ (\(label)):\n" + problems.prefix(5).joined(separator: "\n"),
-                     sourceLocation: sourceLocation)
+        let first = problems.prefix(5).joined(separator: "\n")
+        Issue.record("\(problems.count) invocations differ (\(label)):\n\(first)", sourceLocation: sourceLocation)
     }
 
     // Queries: the functions table, every rollup, and one query language expression.
@@ -365,8 +366,8 @@ func expectSameAsClean(_ s: Scenario, _ clean: CleanRun, _ label: String, compar
         }
     }
     if !rollupProblems.isEmpty {
-        Issue.record("\(rollupProblems.count) rollups differ (\(label)):\n" + rollupProblems.prefix(5).joined(separator: "\n"),
-                     sourceLocation: sourceLocation)
+        let first = rollupProblems.prefix(5).joined(separator: "\n")
+        Issue.record("\(rollupProblems.count) rollups differ (\(label)):\n\(first)", sourceLocation: sourceLocation)
     }
     let q = "sum:fn.invocations{*} by {function}"
     let step = range.to - range.from
@@ -389,6 +390,25 @@ func expectSameAsClean(_ s: Scenario, _ clean: CleanRun, _ label: String, compar
 
 private func nearlyEqual(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * Swift.max(1, abs(a), abs(b)) }
 
-private func describe(_ i: Invocation) -> String {
-    "\(i.function)/\(i.version) \(i.status) start \(i.start) dur \(i.durationMs.map { "\($0)" } ?? "-") lines \(i.lineCount)"
+/// The fields in which `a` (the daemon's) differs from `b` (the clean run's).
+private func difference(_ a: Invocation, _ b: Invocation) -> String {
+    var out: [String] = []
+    func field<T: Equatable>(_ name: String, _ x: T, _ y: T) { if x != y { out.append("\(name) \(x) vs clean \(y)") } }
+    field("function", a.function, b.function)
+    field("version", a.version, b.version)
+    field("stream", a.stream, b.stream)
+    field("start", a.start, b.start)
+    field("end", a.end, b.end)
+    field("duration", a.durationMs, b.durationMs)
+    field("status", a.status, b.status)
+    field("error", a.errorType, b.errorType)
+    field("xray", a.xrayTraceID, b.xrayTraceID)
+    field("correlation", a.correlationIDs, b.correlationIDs)
+    field("init", a.initDurationMs, b.initDurationMs)
+    field("line count", a.lineCount, b.lineCount)
+    if a.lines != b.lines {
+        out.append("lines:\n    \(String(decoding: a.lines, as: UTF8.self).replacingOccurrences(of: "\n", with: "\n    "))"
+                   + "\n  clean lines:\n    \(String(decoding: b.lines, as: UTF8.self).replacingOccurrences(of: "\n", with: "\n    "))")
+    }
+    return out.joined(separator: "; ")
 }

@@ -86,7 +86,7 @@ public struct SourceInfo: Sendable, Equatable {
 
 /// The name a rotated file had before rotation: `app.log.1`, `app.log.1.gz`, `app.log-20261121`,
 /// `app.log-2026-11-21.gz` and `app.log.2026-11-21` are all `app.log`.
-func rotationBase(_ name: String) -> String {
+public func rotationBase(_ name: String) -> String {
     var s = Substring(name)
     if s.hasSuffix(".gz") { s = s.dropLast(3) }
     func digits(_ t: Substring) -> Bool { !t.isEmpty && t.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
