@@ -36,6 +36,9 @@ public enum Daemon {
             http = c
         }
 
+        for path in options.paths where !FileManager.default.fileExists(atPath: path) {
+            logger.warning("path does not exist (yet); it is watched and read when it appears", metadata: ["path": "\(path)"])
+        }
         let clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
         let store = try EmbeddedStore(path: storePath)
         let state = try store.ingestState()

@@ -24,7 +24,8 @@ struct DaemonCommand: AsyncParsableCommand {
             Examples:
               fathom daemon /var/log/lambda
               fathom daemon --config /etc/fathom/daemon.yaml
-              fathom daemon logs/ --include '*.log' --include '*.log.*' --listen 0.0.0.0:9464 --auth-token-file /etc/fathom/token
+              fathom daemon logs/ --include '*.log' --include '*.log.*'
+              fathom daemon logs/ --listen 0.0.0.0:9464 --auth-token-file /etc/fathom/token
             """)
 
     @Argument(help: "Directories (searched recursively) and files to read.")
