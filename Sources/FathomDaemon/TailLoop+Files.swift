@@ -259,10 +259,10 @@ extension TailLoop {
     /// begins with those bytes (it was truncated, rotated into this copy, or deleted) — two live
     /// young files that begin alike (an `INIT_START` line) are different sources.
     func acceptable(_ c: SourceCheckpoint, file: FileID) -> Bool {
-        guard let original = c.file, original != file, c.fingerprintLength < SourceCheckpoint.strongFingerprintLength else {
-            return true
-        }
+        if c.fingerprintLength >= SourceCheckpoint.strongFingerprintLength { return true }
+        // Even for the same inode (inodes are reused), skip only bytes the fingerprint covers.
         guard c.offset <= Int64(c.fingerprintLength) else { return false }
+        guard let original = c.file, original != file else { return true }
         if let f = files[original], !f.done, f.fd >= 0,
            let head = preadAll(f.fd, count: c.fingerprintLength, at: 0), head.count == c.fingerprintLength,
            FingerprintPrefix(of: head) == FingerprintPrefix(value: c.fingerprint, length: c.fingerprintLength) {
@@ -292,7 +292,10 @@ extension TailLoop {
               FingerprintPrefix(of: prefix[0..<old.length]) == old else { return }
         let grown = FingerprintPrefix(of: prefix)
         ingestor.reidentify(grown)
+        // The shorter identity is superseded (as the store drops its row): it must not match a
+        // later file that merely begins the same way.
         owner[old] = nil
+        latest[old] = nil
         t.identityLength = plen
     }
 

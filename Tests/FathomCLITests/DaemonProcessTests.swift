@@ -293,15 +293,5 @@ func expectSameJSON(_ a: String, _ b: String, _ label: String, sourceLocation: S
     #expect(diffs.isEmpty, "\(label): \(diffs.count) differences, first: \(diffs.prefix(5))", sourceLocation: sourceLocation)
 }
 
-/// SplitMix64, for the writer's choices.
-struct ProcessTestRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The writer's choices: the generator's own deterministic PRNG.
+typealias ProcessTestRNG = GenRandom

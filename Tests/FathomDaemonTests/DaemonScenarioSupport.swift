@@ -16,18 +16,8 @@ import Testing
 // a writer that appends the generator's logs in random pieces, and a clean reference (the same
 // bytes, whole, through a plain `Ingestor` into a second store) to compare with.
 
-/// A deterministic generator (SplitMix64) for the writer's choices.
-struct ScenarioRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 0x1234_5678 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The writer's choices: the generator's own deterministic PRNG.
+typealias ScenarioRNG = GenRandom
 
 /// Milliseconds since the epoch, moved only by the test.
 final class ManualClock: Sendable {
