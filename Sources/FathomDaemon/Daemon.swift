@@ -41,6 +41,8 @@ public enum Daemon {
         }
         let clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
         let store = try EmbeddedStore(path: storePath)
+        try store.disableAutoCheckpoint()
+        let checkpointer = WALCheckpointer(store: try EmbeddedStore(path: storePath), logger: logger)
         let state = try store.ingestState()
         let loop = try TailLoop(store: store, config: settings.ingestConfig, options: options, state: state, clock: clock)
         if state != nil {
@@ -50,7 +52,10 @@ public enum Daemon {
         try store.forEachSeriesRollups { key, minutes in
             loop.cumulative.withLock { $0.add([key: minutes]) }
         }
+        // Shut down in reverse order: HTTP first, then the tail loop (its last commit), then the
+        // WAL checkpointer.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: checkpointer),
             .init(service: TailService(loop: loop, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup,
                   failureTerminationBehavior: .gracefullyShutdownGroup)
         ]

@@ -119,6 +119,7 @@ public final class TailLoop: @unchecked Sendable {
         var read = 0
         for id in files.keys.sorted(by: { files[$0]!.seq < files[$1]!.seq }) {
             read += service(id, now: now)
+            if read >= options.cycleBudgetBytes { break }  // the rest next cycle, after this commit
         }
         let pushed = inbox.withLock { v -> [PushedData] in defer { v.removeAll() }; return v }
         for p in pushed {
