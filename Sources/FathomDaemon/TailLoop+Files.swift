@@ -273,7 +273,7 @@ extension TailLoop {
 
     func readPlain(_ t: inout TrackedFile, size: Int64) -> Int {
         var total = 0
-        while t.readOffset < size && total < options.readBudgetBytes {
+        while t.readOffset < size && total < share {
             let want = Int(Swift.min(Int64(1 << 20), size - t.readOffset))
             guard let chunk = preadAll(t.fd, count: want, at: t.readOffset), !chunk.isEmpty else { break }
             ingestor.feed(chunk)
@@ -400,7 +400,7 @@ extension TailLoop {
             ingestor.resume(t.cursor!)
         }
         var src = gzipSources[t.id]!
-        while total < options.readBudgetBytes {
+        while total < share {
             buffer.removeAll(keepingCapacity: true)
             do {
                 if try src.read(into: &buffer, max: 1 << 20) == 0 {

@@ -41,6 +41,8 @@ public final class TailLoop: @unchecked Sendable {
     var scanned = false
     /// The next discovery sequence number.
     var nextSeq = 0
+    /// Bytes one file may give in this cycle.
+    var share = 4 << 20
     /// Batches taken since idle series were last expired, and when that was.
     var takesSinceExpiry = 0
     var lastExpiry: Int64 = 0
@@ -117,9 +119,11 @@ public final class TailLoop: @unchecked Sendable {
             nextScan = now + Int64(options.scanMillis)
         }
         var read = 0
+        // Every file gets a turn every cycle (fair under overload), with a share of the cycle's
+        // budget, so that a batch — and memory — stay bounded however slow commits get.
+        share = Swift.min(options.readBudgetBytes, Swift.max(256 << 10, options.cycleBudgetBytes / Swift.max(1, files.count)))
         for id in files.keys.sorted(by: { files[$0]!.seq < files[$1]!.seq }) {
             read += service(id, now: now)
-            if read >= options.cycleBudgetBytes { break }  // the rest next cycle, after this commit
         }
         let pushed = inbox.withLock { v -> [PushedData] in defer { v.removeAll() }; return v }
         for p in pushed {

@@ -19,8 +19,8 @@ public struct TailOptions: Sendable, Equatable {
     public var maxOpenFiles = 512
     /// At most this many bytes from one file per cycle, so that one busy file does not starve others.
     public var readBudgetBytes = 4 << 20
-    /// At most this many bytes in one cycle (one commit), so that a slow commit does not make
-    /// the next batch, and memory, grow with it.
+    /// About this many bytes in one cycle (one commit), shared by the files (at least 256 KiB
+    /// each), so that a slow commit does not make the next batch, and memory, grow with it.
     public var cycleBudgetBytes = 16 << 20
     /// A gzip file is read once its size has not changed for this many scans.
     public var gzipStableScans = 2

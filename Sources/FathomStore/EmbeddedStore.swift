@@ -53,7 +53,7 @@ public final class EmbeddedStore: MetricReader, Sendable {
         config.busyMode = .timeout(10)
         config.label = "fathom.store"
         config.prepareDatabase { db in
-            // 32 MiB of page cache; checkpoint the WAL every ~40 MiB rather than every 4 MiB (fewer
+            // 8 MiB of page cache; checkpoint the WAL every ~40 MiB rather than every 4 MiB (fewer
             // fsyncs during ingestion), and cut a WAL file left larger than 64 MiB back to that.
             try db.execute(
                 sql: """

@@ -190,7 +190,8 @@ extension Ingestor {
         case let .xray(trace):
             let key = streams[sid].lastRecord.flatMap { inflight.contains($0) ? $0 : nil }
             if let key {
-                let id = interner.intern(v, trace)
+                // Trace ids are unique: not interned (the interner is for values that repeat).
+                let id = v.string(trace)
                 _ = inflight.update(key) { if $0.xray == nil { $0.xray = id } }
             }
             keep(v, line, key: key, stream: sid, initIfNone: false)
@@ -214,7 +215,7 @@ extension Ingestor {
         guard inflight.contains(key) else { return }
         keep(v, line, key: key, stream: sid, initIfNone: false)
         let errorType = f.errorType.map { interner.intern(v, $0) }
-        let xray = f.xrayTraceID.map { interner.intern(v, $0) }
+        let xray = f.xrayTraceID.map { v.string($0) }
         let report = StoredReport(
             durationMs: f.durationMs, billedDurationMs: f.billedDurationMs, memorySizeMB: f.memorySizeMB,
             maxMemoryUsedMB: f.maxMemoryUsedMB, initDurationMs: f.initDurationMs, restoreDurationMs: f.restoreDurationMs)
