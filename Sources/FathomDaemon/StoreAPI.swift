@@ -22,18 +22,7 @@ final class StoreAPI: DaemonAPI {
 
     /// The store's data range, narrowed by `from`/`to` (same forms as the CLI).
     private func range(from: String?, to: String?) throws -> (from: Int64, to: Int64)? {
-        let now = clock()
-        let data = try reader.dataRange()
-        var f = data?.from
-        var t = data?.to
-        if let from { f = try TimeSpec.parseInstant(from, now: now) }
-        if let to { t = try TimeSpec.parseInstant(to, now: now) }
-        guard var lo = f, var hi = t else {
-            if f == nil && t == nil { return nil }
-            return (f ?? (t! - 3_600_000), t ?? now)
-        }
-        if hi <= lo { swap(&lo, &hi) }
-        return (lo, hi)
+        try TimeSpec.range(from: from, to: to, data: try reader.dataRange(), now: clock())
     }
 
     private func failure(_ error: any Error) -> APIResponse {

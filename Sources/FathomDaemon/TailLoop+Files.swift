@@ -310,11 +310,17 @@ extension TailLoop {
     func suspend(_ t: inout TrackedFile) {
         let c = ingestor.suspend()
         t.cursor = c
-        if let id = c.identity {
-            owner[id] = t.id
-            latest[id] = SourceCheckpoint(fingerprint: id.value, fingerprintLength: id.length, path: c.name,
-                                          offset: c.consumed, lines: c.lines, file: t.id)
-        }
+        if let id = c.identity { owner[id] = t.id }
+        remember(c, file: t.id, ended: false)
+    }
+
+    /// Notes where the reading of `c`'s identity stands (what its checkpoint says): at its last
+    /// complete line, or, once the source `ended`, after its last partial line too.
+    func remember(_ c: SourceCursor, file: FileID, ended: Bool) {
+        guard let id = c.identity else { return }
+        latest[id] = SourceCheckpoint(
+            fingerprint: id.value, fingerprintLength: id.length, path: c.name, offset: ended ? c.seen : c.consumed,
+            lines: c.lines + (ended && c.hasPartialLine ? 1 : 0), file: file)
     }
 
     /// The file shrank or its first bytes changed: what was read stays (up to its last complete
@@ -340,14 +346,9 @@ extension TailLoop {
     func finish(_ t: inout TrackedFile) {
         if let c = t.cursor {
             ingestor.resume(c)
-            let seen = c.seen
-            let lines = c.lines + (c.hasPartialLine ? 1 : 0)
             ingestor.end()
-            if let id = c.identity {
-                latest[id] = SourceCheckpoint(fingerprint: id.value, fingerprintLength: id.length, path: c.name,
-                                              offset: seen, lines: lines, file: t.id)
-                owner[id] = nil
-            }
+            remember(c, file: t.id, ended: true)
+            if let id = c.identity { owner[id] = nil }
             let shared = files.values.contains { $0.id != t.id && $0.cursor?.name == c.name }
             if !shared { ingestor.forgetStreams(ofSource: c.name) }
         }
@@ -434,10 +435,7 @@ extension TailLoop {
         let c = ingestor.suspend()
         ingestor.resume(c)
         ingestor.end()
-        if let id = c.identity {
-            latest[id] = SourceCheckpoint(fingerprint: id.value, fingerprintLength: id.length, path: c.name,
-                                          offset: c.seen, lines: c.lines + (c.hasPartialLine ? 1 : 0), file: t.id)
-        }
+        remember(c, file: t.id, ended: true)
         t.cursor = nil
         t.done = true
         events["gzip_read", default: 0] += 1

@@ -100,7 +100,7 @@ public final class TailLoop: @unchecked Sendable {
                 publish()
                 return
             }
-            if read == 0 { sleepMillis(options.pollMillis) }
+            if read == 0 { idle() }
         }
     }
 
@@ -221,6 +221,16 @@ public final class TailLoop: @unchecked Sendable {
                 s.ready = true
                 s.readyReason = "ok"
             }
+        }
+    }
+
+    /// Waits `pollMillis`, in short steps, waking early to stop or to commit pushed data.
+    func idle() {
+        var slept = 0
+        while slept < options.pollMillis && !stopFlag.load(ordering: .acquiring) && inbox.withLock({ $0.isEmpty }) {
+            let step = Swift.min(20, options.pollMillis - slept)
+            sleepMillis(step)
+            slept += step
         }
     }
 

@@ -13,21 +13,11 @@ struct TimeRangeOptions: ParsableArguments {
 
     /// The range in ms, defaulting to the data in `store`; nil when the store is empty and nothing was given.
     func resolve(store: EmbeddedStore) throws -> (from: Int64, to: Int64)? {
-        let now = nowMillis()
         let data = try store.dataRange()
-        var f = data?.from
-        var t = data?.to
         do {
-            if let from { f = try TimeSpec.parseInstant(from, now: now) }
-            if let to { t = try TimeSpec.parseInstant(to, now: now) }
+            return try TimeSpec.range(from: from, to: to, data: data, now: nowMillis())
         } catch {
             throw CLIError("\(error)", code: 2)
         }
-        guard var lo = f, var hi = t else {
-            if f == nil && t == nil { return nil }
-            return (f ?? (t! - 3_600_000), t ?? now)
-        }
-        if hi <= lo { swap(&lo, &hi) }
-        return (lo, hi)
     }
 }

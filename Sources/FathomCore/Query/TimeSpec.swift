@@ -50,6 +50,23 @@ public enum TimeSpec {
         throw fail("unexpected \(describe(c, n, hi)) in time (\(instantForms))", n)
     }
 
+    /// The time range a read command or API call covers: `from`/`to` as given (any form
+    /// `parseInstant` takes), else the data's own range; one end alone extends an hour back, or
+    /// up to `now`. Nil when there is no data and no bound. The ends come out in order.
+    public static func range(from: String?, to: String?, data: (from: Int64, to: Int64)?,
+                             now: Int64) throws(QueryError) -> (from: Int64, to: Int64)? {
+        var f = data?.from
+        var t = data?.to
+        if let from { f = try parseInstant(from, now: now) }
+        if let to { t = try parseInstant(to, now: now) }
+        guard var lo = f, var hi = t else {
+            if f == nil && t == nil { return nil }
+            return (f ?? (t! - 3_600_000), t ?? now)
+        }
+        if hi <= lo { swap(&lo, &hi) }
+        return (lo, hi)
+    }
+
     /// The length of the duration `s` in milliseconds (`5m` → 300 000; `90` → 90 000).
     public static func parseDuration(_ s: String) throws(QueryError) -> Int64 {
         let c = Array(s)
