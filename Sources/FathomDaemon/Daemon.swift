@@ -78,7 +78,7 @@ public enum Daemon {
     }
 
     /// The first line of a secret file, trimmed.
-    static func secret(_ path: String, what: String) throws(SettingsError) -> String {
+    public static func secret(_ path: String, what: String) throws(SettingsError) -> String {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)

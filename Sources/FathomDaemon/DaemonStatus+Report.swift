@@ -76,6 +76,11 @@ extension DaemonStatus {
         for (k, n) in fileEvents.sorted(by: { $0.key < $1.key }) { rows.append(("files: \(k)", "\(n)")) }
         for (k, n) in stats.quarantined.sorted(by: { $0.key < $1.key }) { rows.append(("quarantined: \(k.rawValue)", "\(n)")) }
         for p in problems { rows.append(("problem", p)) }
+        return Self.aligned(rows)
+    }
+
+    /// `name  value` lines with the values in one column.
+    public static func aligned(_ rows: [(String, String)]) -> String {
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + $0.1 }.joined(separator: "\n") + "\n"
     }

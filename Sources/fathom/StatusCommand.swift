@@ -45,19 +45,19 @@ struct StatusCommand: AsyncParsableCommand {
             }
         }
         for (k, v) in obj.sorted(by: { $0.key < $1.key }) { add(k, v) }
-        let width = rows.map(\.0.count).max() ?? 0
-        return rows.map { $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + $0.1 }.joined(separator: "\n") + "\n"
+        return DaemonStatus.aligned(rows)
     }
 
     func run() async throws {
         if let url {
             var request = HTTPClientRequest(url: url.hasSuffix("/") ? url + "api/v1/status" : url + "/api/v1/status")
             if let f = authTokenFile {
-                guard let token = try? String(contentsOfFile: f, encoding: .utf8).split(whereSeparator: \.isNewline).first else {
-                    Self.note("fathom: cannot read --auth-token-file \(f)\n")
+                do {
+                    request.headers.add(name: "Authorization", value: "Bearer \(try Daemon.secret(f, what: "--auth-token-file"))")
+                } catch {
+                    Self.note("fathom: \(error.message)\n")
                     throw ExitCode(1)
                 }
-                request.headers.add(name: "Authorization", value: "Bearer \(token.trimmingCharacters(in: .whitespaces))")
             }
             do {
                 let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
