@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The pure core: standard library only, synchronous, no clock reads, no Foundation.
@@ -44,11 +45,27 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
+        // Edge: YAML configuration files (alert rules, dashboards) read with line and column.
+        .target(
+            name: "FathomConfig",
+            dependencies: ["FathomCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
+        // Edge: alert notifications (log, JSON lines file, webhook, Alertmanager) and their delivery.
+        .target(
+            name: "FathomAlerts",
+            dependencies: [
+                "FathomCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
         // Edge: the daemon: tailing, rotation, checkpoints, services, configuration.
         .target(
             name: "FathomDaemon",
             dependencies: [
-                "FathomCore", "FathomIO", "FathomStore", "FathomHTTP",
+                "FathomCore", "FathomIO", "FathomStore", "FathomHTTP", "FathomConfig", "FathomAlerts",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -59,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "fathom",
             dependencies: [
-                "FathomCore", "FathomIO", "FathomStore", "FathomDaemon",
+                "FathomCore", "FathomIO", "FathomStore", "FathomDaemon", "FathomConfig", "FathomAlerts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -79,6 +96,16 @@ let package = Package(
         .testTarget(
             name: "FathomDaemonTests",
             dependencies: ["FathomDaemon", "FathomStore", "FathomIO", "FathomCore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "FathomConfigTests", dependencies: ["FathomConfig", "FathomCore"], swiftSettings: strict),
+        .testTarget(
+            name: "FathomAlertsTests",
+            dependencies: [
+                "FathomAlerts", "FathomCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "FathomCLITests", dependencies: ["fathom", "FathomCore"], exclude: ["Golden"],

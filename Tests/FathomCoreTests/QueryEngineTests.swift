@@ -307,3 +307,22 @@ private func tags(_ pairs: (String, String)...) -> [FathomCore.Tag] { pairs.map 
         #expect(a.series.allSatisfy { $0.points.map(\.time) == $0.points.map(\.time).sorted() })
     }
 }
+
+@Suite struct QueryWindowTests {
+    @Test func oneBucketOverExactlyTheWindow() throws {
+        let engine = QueryEngine(reader: fixture())
+        // Minutes 3..7 (five minutes), not aligned to a multiple of 5 minutes.
+        let r = try engine.evaluateWindow(
+            QueryParser.parse("sum:fn.invocations{function:checkout}"), from: t0 + 3 * minute + 5_000, to: t0 + 8 * minute + 59_000)
+        #expect(r.series.count == 1)
+        #expect(r.series[0].points.count == 1 && r.series[0].points[0].time == t0 + 3 * minute)
+        #expect(r.series[0].values == [Double((3..<8).map { 10 + $0 + 1 }.reduce(0, +))])
+
+        let ratio = try engine.evaluateWindow(
+            QueryParser.parse("sum:fn.errors{function:checkout} by {version} / sum:fn.invocations{function:checkout} by {version}"),
+            from: t0, to: t0 + 4 * minute)
+        #expect(ratio.series.map(\.tags) == [tags(("version", "1")), tags(("version", "2"))])
+        #expect(ratio.series.allSatisfy { $0.points.count == 1 })
+        #expect(try engine.evaluateWindow(QueryParser.parse("sum:fn.invocations"), from: t0, to: t0 + 30_000).series.isEmpty)
+    }
+}

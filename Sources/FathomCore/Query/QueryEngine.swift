@@ -78,6 +78,34 @@ public struct QueryEngine {
         return QueryResult(series: series)
     }
 
+    /// Evaluates `expr` over exactly `[from, to)` as one bucket (both rounded down to whole
+    /// minutes): one point per result series, at `from`. What alert rules and stat panels ask:
+    /// "the p99 over the last 5 minutes". `.rollup(m, s)` reduces each series over the whole
+    /// window (its `s` is ignored). A selected series with no data in the window has a nil point.
+    public func evaluateWindow(_ expr: QueryExpression, from: Int64, to: Int64) throws -> QueryResult {
+        let lo = CivilDate.floorDiv(from, 60_000) * 60_000
+        let hi = CivilDate.floorDiv(to, 60_000) * 60_000
+        guard hi > lo else { return QueryResult(series: []) }
+        var series: [ResultSeries]
+        switch try value(of: expr, root: expr, from: lo, to: hi, step: hi - lo, window: true) {
+        case .scalar(let x):
+            series = [ResultSeries(metric: expr.text, aggregation: "expr", tags: [], points: [(lo, x)])]
+        case .series(let s):
+            series = s
+        }
+        if case .metric = expr {} else {
+            for i in series.indices {
+                series[i].metric = expr.text
+                series[i].aggregation = expr.leftmostAggregation?.name ?? "expr"
+            }
+        }
+        series.sort { a, b in
+            if a.metric != b.metric { return a.metric < b.metric }
+            return a.tags.lexicographicallyPrecedes(b.tags)
+        }
+        return QueryResult(series: series)
+    }
+
     // MARK: Steps and buckets
 
     /// The step actually used: `step` rounded up to whole minutes (at least one), or the default.
@@ -108,7 +136,8 @@ public struct QueryEngine {
     }
 
     /// The bucket starts, checked against `maxPoints`.
-    func buckets(root: QueryExpression, from: Int64, to: Int64, step: Int64) throws -> [Int64] {
+    func buckets(root: QueryExpression, from: Int64, to: Int64, step: Int64, window: Bool = false) throws -> [Int64] {
+        if window { return to > from ? [from] : [] }
         let n = QueryEngine.bucketCount(from: from, to: to, step: step)
         guard n <= QueryEngine.maxPoints else {
             throw QueryError(
@@ -128,30 +157,32 @@ public struct QueryEngine {
         case series([ResultSeries])
     }
 
-    func value(of expr: QueryExpression, root: QueryExpression, from: Int64, to: Int64, step: Int64) throws -> Value {
+    func value(
+        of expr: QueryExpression, root: QueryExpression, from: Int64, to: Int64, step: Int64, window: Bool = false
+    ) throws -> Value {
         switch expr {
         case .number(let x):
             return .scalar(x)
         case .metric(let query):
-            return .series(try evaluate(query, root: root, from: from, to: to, step: step))
+            return .series(try evaluate(query, root: root, from: from, to: to, step: step, window: window))
         case .negate(let inner):
-            switch try value(of: inner, root: root, from: from, to: to, step: step) {
+            switch try value(of: inner, root: root, from: from, to: to, step: step, window: window) {
             case .scalar(let x): return .scalar(x.map { -$0 })
             case .series(let s): return .series(s.map { QueryEngine.map($0) { $0.map { -$0 } } })
             }
         case .binary(let op, let lhs, let rhs):
-            let l = try value(of: lhs, root: root, from: from, to: to, step: step)
-            let r = try value(of: rhs, root: root, from: from, to: to, step: step)
+            let l = try value(of: lhs, root: root, from: from, to: to, step: step, window: window)
+            let r = try value(of: rhs, root: root, from: from, to: to, step: step, window: window)
             return QueryEngine.combine(op, l, r)
         }
     }
 
     /// One metric query: select, group, bucket, aggregate.
-    func evaluate(_ query: MetricQuery, root: QueryExpression, from: Int64, to: Int64, step: Int64) throws
-        -> [ResultSeries]
-    {
-        let bucketStep = query.rollup?.seconds.map { QueryEngine.roundUpToMinute($0 * 1000) } ?? step
-        let starts = try buckets(root: root, from: from, to: to, step: bucketStep)
+    func evaluate(
+        _ query: MetricQuery, root: QueryExpression, from: Int64, to: Int64, step: Int64, window: Bool = false
+    ) throws -> [ResultSeries] {
+        let bucketStep = window ? step : query.rollup?.seconds.map { QueryEngine.roundUpToMinute($0 * 1000) } ?? step
+        let starts = try buckets(root: root, from: from, to: to, step: bucketStep, window: window)
         guard let first = starts.first else { return [] }
 
         let selected = try reader.series(named: query.metric).filter {
