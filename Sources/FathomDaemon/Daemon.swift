@@ -50,6 +50,7 @@ public enum Daemon {
         }
         // /metrics starts from the whole history, so counters do not drop to zero at a restart.
         try store.forEachSeriesRollups { key, minutes in
+            if PipelineMetrics.isPipelineSeries(key.name) { return }
             loop.cumulative.withLock { $0.add([key: minutes]) }
         }
         // Shut down in reverse order: HTTP first, then the tail loop (its last commit), then the

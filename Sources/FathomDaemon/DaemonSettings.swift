@@ -26,6 +26,14 @@ import Yams
 /// correlation_keys: [correlation_id]
 /// keep_lines: true
 /// http: true
+/// rules: [/etc/fathom/rules.yaml]          # alert rules, evaluated continuously (issue: alerts)
+/// alert_delay: 1m                          # evaluate a tick once the data is this far past it
+/// alertmanagers: [http://127.0.0.1:9093]   # push alerts to Alertmanager's /api/v2/alerts
+/// webhooks: [http://hooks.example/fathom]  # Alertmanager webhook format, version 4
+/// alert_file: /var/log/fathom/alerts.jsonl # one JSON object per alert change
+/// alert_log: true                          # one log line per alert change
+/// external_url: https://fathom.example     # the base of generatorURL links
+/// dashboards: /etc/fathom/dashboards       # more dashboards for GET /dashboards/{name}
 /// ```
 public struct DaemonSettings: Sendable, Equatable {
     public var paths: [String]?
@@ -48,6 +56,14 @@ public struct DaemonSettings: Sendable, Equatable {
     public var correlationKeys: [String]?
     public var keepLines: Bool?
     public var http: Bool?
+    public var rules: [String]?
+    public var alertDelayMillis: Int?
+    public var alertmanagers: [String]?
+    public var webhooks: [String]?
+    public var alertFile: String?
+    public var alertLog: Bool?
+    public var externalURL: String?
+    public var dashboards: String?
 
     public init() {}
 
@@ -74,6 +90,14 @@ public struct DaemonSettings: Sendable, Equatable {
         s.correlationKeys = other.correlationKeys ?? correlationKeys
         s.keepLines = other.keepLines ?? keepLines
         s.http = other.http ?? http
+        s.rules = other.rules ?? rules
+        s.alertDelayMillis = other.alertDelayMillis ?? alertDelayMillis
+        s.alertmanagers = other.alertmanagers ?? alertmanagers
+        s.webhooks = other.webhooks ?? webhooks
+        s.alertFile = other.alertFile ?? alertFile
+        s.alertLog = other.alertLog ?? alertLog
+        s.externalURL = other.externalURL ?? externalURL
+        s.dashboards = other.dashboards ?? dashboards
         return s
     }
 
@@ -154,6 +178,14 @@ public struct DaemonSettings: Sendable, Equatable {
             case "correlation_keys": s.correlationKeys = try strings(value, at)
             case "keep_lines": s.keepLines = try bool(value, at)
             case "http": s.http = try bool(value, at)
+            case "rules": s.rules = try strings(value, at)
+            case "alert_delay": s.alertDelayMillis = try duration(value, at)
+            case "alertmanagers": s.alertmanagers = try strings(value, at)
+            case "webhooks": s.webhooks = try strings(value, at)
+            case "alert_file": s.alertFile = try string(value, at)
+            case "alert_log": s.alertLog = try bool(value, at)
+            case "external_url": s.externalURL = try string(value, at)
+            case "dashboards": s.dashboards = try string(value, at)
             default:
                 throw SettingsError("\(at): unknown setting (known: \(knownKeys.joined(separator: ", ")))")
             }
@@ -162,9 +194,10 @@ public struct DaemonSettings: Sendable, Equatable {
     }
 
     static let knownKeys = [
-        "auth_token_file", "correlation_keys", "exclude", "firehose_access_key_file", "format", "function", "http",
-        "include", "keep_lines", "listen", "max_in_flight", "max_line_bytes", "max_open_files", "max_series", "partial_line_timeout",
-        "paths", "poll", "rotate_wait", "scan_interval", "store",
+        "alert_delay", "alert_file", "alert_log", "alertmanagers", "auth_token_file", "correlation_keys", "dashboards",
+        "exclude", "external_url", "firehose_access_key_file", "format", "function", "http", "include", "keep_lines",
+        "listen", "max_in_flight", "max_line_bytes", "max_open_files", "max_series", "partial_line_timeout", "paths",
+        "poll", "rotate_wait", "rules", "scan_interval", "store", "webhooks",
     ]
 
     private static func string(_ v: Any, _ at: String) throws(SettingsError) -> String {

@@ -32,6 +32,12 @@ public struct DaemonStatus: Sendable {
     public var problems: [String] = []
     /// Read from the store (what the last daemon committed), not from a running daemon.
     public var fromStore = false
+    /// The newest invocation end committed (event time, ms): how far the data has got, which
+    /// drives alert evaluation. Nil until an invocation is committed.
+    public var eventWatermark: Int64?
+    /// Whether the last cycle found nothing to read after a complete scan: the daemon is caught
+    /// up with its files, and time passing without data is real.
+    public var caughtUp = false
 
     public init() {}
 

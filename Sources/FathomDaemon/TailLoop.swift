@@ -45,6 +45,8 @@ public final class TailLoop: @unchecked Sendable {
     var share = 4 << 20
     /// Batches taken since idle series were last expired, and when that was.
     var takesSinceExpiry = 0
+    /// Fathom's own series, stamped with the commit's wall-clock time.
+    var pipeline = PipelineMetrics()
     var lastExpiry: Int64 = 0
 
     // Shared.
@@ -72,6 +74,7 @@ public final class TailLoop: @unchecked Sendable {
         self.discovery = FileDiscovery(roots: options.paths, include: options.include.map(Glob.init),
                                        exclude: options.exclude.map(Glob.init))
         if let state { try ingestor.restoreState(state) }
+        pipeline = PipelineMetrics(baseline: ingestor.stats)
         buffer.reserveCapacity(1 << 20)
         status.withLock {
             $0.startedMillis = clock()
@@ -95,6 +98,8 @@ public final class TailLoop: @unchecked Sendable {
         while true {
             let stopping = stopFlag.load(ordering: .acquiring)
             let read = try cycle()
+            let caughtUp = read == 0 && scanned
+            status.withLock { $0.caughtUp = caughtUp }
             if stopping {
                 try committer.drain()
                 publish()
@@ -157,7 +162,14 @@ public final class TailLoop: @unchecked Sendable {
         batch.state = ingestor.savedState()
         let mtimes = readMtimes
         readMtimes.removeAll()
-        let rollups = batch.rollups
+        var gauges: [(name: String, value: Double)] = [
+            ("fathom.series", Double(ingestor.seriesCount)), ("fathom.in_flight", Double(ingestor.inFlightCount)),
+            ("fathom.streams", Double(ingestor.streamCount)),
+        ]
+        if let oldest = mtimes.min() { gauges.append(("fathom.ingest_lag_seconds", Swift.max(0, Double(now - oldest) / 1000))) }
+        pipeline.record(ingestor.stats, gauges: gauges, at: now, into: &batch)
+        let rollups = batch.rollups.filter { !PipelineMetrics.isPipelineSeries($0.key.name) }
+        let newest = batch.invocations.lazy.map(\.end).max()
         let started = clock()
         do {
             try committer.submit(batch, to: store) { [self] error in
@@ -171,6 +183,7 @@ public final class TailLoop: @unchecked Sendable {
                         return
                     }
                     s.commits += 1
+                    if let newest, newest > (s.eventWatermark ?? .min) { s.eventWatermark = newest }
                     s.lastCommitMillis = end
                     s.lastCommitSeconds = Double(end - started) / 1000
                     // Quantiles over a window of at most five minutes.

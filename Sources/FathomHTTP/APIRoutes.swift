@@ -63,6 +63,27 @@ struct APIRoutes<API: DaemonAPI>: Sendable {
         }
     }
 
+    /// GET /dashboards — the list of dashboards (text/plain).
+    func dashboards(_ request: Request, _ context: FathomRequestContext) async -> Response {
+        Reply.api(await api.dashboards())
+    }
+
+    /// GET /dashboards/{name}?var.NAME=VALUE&at=&width=&height=&ascii= — one frame (text/plain).
+    func dashboard(_ request: Request, _ context: FathomRequestContext) async -> Response {
+        guard let name = context.parameters.get("name"), !name.isEmpty else {
+            stats.reject(.badParameters)
+            return Reply.error(400, "missing dashboard name")
+        }
+        return await withParameters(request) { p in
+            Reply.api(await api.dashboard(name, parameters: p.all))
+        }
+    }
+
+    /// GET /api/v1/alerts — alert instances and recent transitions (JSON).
+    func alerts(_ request: Request, _ context: FathomRequestContext) async -> Response {
+        Reply.api(await api.alerts())
+    }
+
     /// GET /api/v1/status — the daemon's own counters (what `fathom status` prints).
     func status(_ request: Request, _ context: FathomRequestContext) async -> Response {
         Reply.api(await api.status())

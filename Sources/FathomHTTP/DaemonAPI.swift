@@ -46,9 +46,25 @@ public protocol DaemonAPI: Sendable {
     func status() async -> APIResponse
     /// GET /readyz — ready, and why not.
     func readiness() async -> (ready: Bool, reason: String)
+    /// GET /dashboards — the dashboards served, one `name  title` line each (text/plain).
+    func dashboards() async -> APIResponse
+    /// GET /dashboards/{name}?var.function=checkout&at=&width=&height=&ascii= — one frame as
+    /// text/plain; 404 for an unknown dashboard, 400 for a bad parameter.
+    func dashboard(_ name: String, parameters: [String: String]) async -> APIResponse
+    /// GET /api/v1/alerts — the alert instances as they stand, and the recent transitions.
+    func alerts() async -> APIResponse
 }
 
 extension DaemonAPI {
+    /// GET /dashboards — 404 unless the daemon provides them.
+    public func dashboards() async -> APIResponse { .error(404, "no dashboards here") }
+    /// GET /dashboards/{name} — 404 unless the daemon provides them.
+    public func dashboard(_ name: String, parameters: [String: String]) async -> APIResponse {
+        .error(404, "no dashboards here")
+    }
+    /// GET /api/v1/alerts — 404 unless the daemon evaluates rules.
+    public func alerts() async -> APIResponse { .error(404, "no alerts here") }
+
     /// GET /api/v1/status — the daemon's counters as JSON; 404 unless the daemon provides them.
     public func status() async -> APIResponse { .error(404, "no status here") }
 }

@@ -68,6 +68,9 @@ func makeRouter(config: HTTPServerConfig, api: some DaemonAPI, stats: HTTPStats)
     router.route("/api/v1/traces/:id", .get) { await routes.trace($0, $1) }
     router.route("/api/v1/series", .get) { await routes.series($0, $1) }
     router.route("/api/v1/status", .get) { await routes.status($0, $1) }
+    router.route("/api/v1/alerts", .get) { await routes.alerts($0, $1) }
+    router.route("/dashboards", .get) { await routes.dashboards($0, $1) }
+    router.route("/dashboards/:name", .get) { await routes.dashboard($0, $1) }
     router.route("/api/v1/logs", .post) { try await routes.logs($0, $1) }
     return router
 }

@@ -7,6 +7,9 @@ struct QueryParameters: Sendable {
     /// The value of `key`, or nil when absent.
     subscript(_ key: String) -> String? { values[key] }
 
+    /// Every pair.
+    var all: [String: String] { values }
+
     /// Parses `query` (the raw text after `?`, nil or empty for none); fails with a message on
     /// a bad `%` escape or bytes that are not UTF-8.
     static func parse(_ query: String?) -> Result<QueryParameters, QueryStringError> {

@@ -123,11 +123,17 @@ extension EmbeddedStore {
     }
 
     /// The span of time with metric data: the start of the first minute, and the end (start + 60 000)
-    /// of the last, in ms; nil when the store has no rollups.
+    /// of the last, in ms; nil when the store has no rollups. Fathom's own series (`fathom.*`,
+    /// timed by the daemon's clock) count only when there is nothing else, so that replayed logs
+    /// keep their own span.
     public func dataRange() throws -> (from: Int64, to: Int64)? {
         try guarded {
             try dbQueue.read { db in
-                guard let row = try Row.fetchOne(db, sql: "SELECT min(first_minute), max(last_minute) FROM series"),
+                let data = try Row.fetchOne(
+                    db, sql: "SELECT min(first_minute), max(last_minute) FROM series WHERE name NOT LIKE 'fathom.%'")
+                let any = try Row.fetchOne(db, sql: "SELECT min(first_minute), max(last_minute) FROM series")
+                let chosen = (data?[0] as Int64?) != nil ? data : any
+                guard let row = chosen,
                     let first: Int64 = row[0], let last: Int64 = row[1]
                 else { return nil }
                 return (first, last + 60_000)

@@ -87,6 +87,30 @@ struct DaemonCommand: AsyncParsableCommand {
     @Flag(help: "Do not keep log lines (metrics and traces only).")
     var noLines = false
 
+    @Option(help: ArgumentHelp("An alert rules file to evaluate continuously (repeatable).", valueName: "file"))
+    var rules: [String] = []
+
+    @Option(help: ArgumentHelp("Evaluate an alert tick once the data is this far past it (default 1m).", valueName: "duration"))
+    var alertDelay: String?
+
+    @Option(help: ArgumentHelp("Push alerts to this Alertmanager (repeatable), e.g. http://127.0.0.1:9093.", valueName: "url"))
+    var alertmanager: [String] = []
+
+    @Option(help: ArgumentHelp("POST alert changes to this webhook in Alertmanager's format (repeatable).", valueName: "url"))
+    var webhook: [String] = []
+
+    @Option(help: ArgumentHelp("Append alert changes to this file as JSON lines.", valueName: "path"))
+    var alertFile: String?
+
+    @Flag(help: "Do not log alert changes.")
+    var noAlertLog = false
+
+    @Option(help: ArgumentHelp("The URL people reach Fathom at, for alerts' generatorURL links.", valueName: "url"))
+    var externalURL: String?
+
+    @Option(help: ArgumentHelp("A folder of dashboard files served at /dashboards beside the built-in ones.", valueName: "dir"))
+    var dashboards: String?
+
     func run() async throws {
         var flags = DaemonSettings()
         if !paths.isEmpty { flags.paths = paths }
@@ -115,6 +139,14 @@ struct DaemonCommand: AsyncParsableCommand {
             }
             if !correlationKeys.isEmpty { flags.correlationKeys = correlationKeys }
             if noLines { flags.keepLines = false }
+            if !rules.isEmpty { flags.rules = rules }
+            flags.alertDelayMillis = try ms(alertDelay, "alert-delay")
+            if !alertmanager.isEmpty { flags.alertmanagers = alertmanager }
+            if !webhook.isEmpty { flags.webhooks = webhook }
+            flags.alertFile = alertFile
+            if noAlertLog { flags.alertLog = false }
+            flags.externalURL = externalURL
+            flags.dashboards = dashboards
             let file = try config.map { path throws(SettingsError) in try DaemonSettings.load(path: path) } ?? DaemonSettings()
             let settings = file.overridden(by: flags)
             let storePath = settings.store ?? EmbeddedStore.defaultPath(environment: ProcessInfo.processInfo.environment)

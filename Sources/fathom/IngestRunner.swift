@@ -19,6 +19,10 @@ struct IngestRunner {
     var progress: Progress?
 
     private var sinceCommit: Int64 = 0
+    /// Fathom's own series (`fathom.lines`, …), stamped with the data's event time.
+    private var pipeline = PipelineMetrics()
+    /// The newest invocation end committed so far (ms): the event time of the pipeline samples.
+    private var watermark: Int64?
     /// Inputs that could not be opened (missing, unreadable), with messages for people.
     private(set) var failures: [String] = []
     /// Inputs that broke off while being read (truncated or corrupt gzip): what came before the
@@ -106,8 +110,17 @@ struct IngestRunner {
         try commit(ingestor.takeBatch())
     }
 
-    private mutating func commit(_ batch: IngestBatch) throws {
+    private mutating func commit(_ taken: IngestBatch) throws {
         sinceCommit = 0
+        var batch = taken
+        for inv in batch.invocations where inv.end > (watermark ?? .min) { watermark = inv.end }
+        // Before the first invocation there is no event time yet: the counts wait for one.
+        if let watermark, !batch.isEmpty {
+            pipeline.record(
+                ingestor.stats,
+                gauges: [("fathom.series", Double(ingestor.seriesCount)), ("fathom.in_flight", Double(ingestor.inFlightCount))],
+                at: watermark, into: &batch)
+        }
         guard !batch.isEmpty, let store else { return }
         try committer.submit(batch, to: store)
     }

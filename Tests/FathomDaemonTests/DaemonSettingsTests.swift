@@ -25,6 +25,14 @@ import Testing
             correlation_keys: [cid]
             keep_lines: false
             http: true
+            rules: [r1.yaml, r2.yaml]
+            alert_delay: 30s
+            alertmanagers: http://127.0.0.1:9093
+            webhooks: [http://h/1]
+            alert_file: /tmp/a.jsonl
+            alert_log: false
+            external_url: https://fathom.example
+            dashboards: /etc/fathom/dashboards
             """, source: "f.yaml")
         #expect(s.paths == ["/var/log/a", "/var/log/b"])
         #expect(s.include == ["*.log"])
@@ -36,7 +44,10 @@ import Testing
         let o = s.tailOptions
         #expect(o.paths.count == 2 && o.pollMillis == 50 && o.maxOpenFiles == 64)
         // DaemonSettings.knownKeys lists exactly the keys this test uses.
-        #expect(DaemonSettings.knownKeys.count == 20)
+        #expect(s.rules == ["r1.yaml", "r2.yaml"] && s.alertDelayMillis == 30_000 && s.alertmanagers == ["http://127.0.0.1:9093"])
+        #expect(s.webhooks == ["http://h/1"] && s.alertFile == "/tmp/a.jsonl" && s.alertLog == false)
+        #expect(s.externalURL == "https://fathom.example" && s.dashboards == "/etc/fathom/dashboards")
+        #expect(DaemonSettings.knownKeys.count == 28)
     }
 
     @Test(arguments: [
