@@ -2,7 +2,8 @@
 """Independent check: logs from ../shared/tools/genlogs.py (with their exact truth) are ingested by
 Fathom, and what `fathom functions`, `fathom query` and `fathom trace` answer must equal the truth:
 counts exact, sums to 1e-9 relative, quantiles within 1 % of the exact value's rank-convention range,
-traces linking exactly the generated request ids. Prints 'N passed, M failed' and exits non-zero on
+traces linking exactly the generated request ids, and `fathom compare` judging each canary as the
+truth says (a worse canary fails, a same-code one does not, too little traffic is inconclusive). Prints 'N passed, M failed' and exits non-zero on
 any failure."""
 import argparse
 import json
@@ -95,12 +96,49 @@ def compare(fathom, store, truth, label):
             check(r.get("min") == m["min"] and r.get("max") == m["max"], f"{label} {name} {tags} min/max")
             for q in ("p50", "p90", "p99"):
                 check(quantile_ok(r.get(q), m[q + "_range"]), f"{label} {name} {tags} {q} {r.get(q)} vs {m[q + '_range']}")
+    canary_check(fathom, store, truth, label)
     # traces
     for cid in sorted(truth["traces"])[:40]:
         out = json.loads(run(fathom, store, ["trace", cid, "--output", "json"]))
         got_ids = sorted(s["request_id"] for s in out["spans"])
         want = sorted(x["request_id"] for x in truth["traces"][cid])
         check(got_ids == want, f"{label} trace {cid}: {got_ids} vs {want}")
+
+
+def run_status(fathom, store, args):
+    """Like run, but returns (exit code, stdout): `fathom compare` exits 1 on a failing verdict."""
+    env = dict(os.environ, FATHOM_STORE=store)
+    p = subprocess.run([fathom] + args, env=env, capture_output=True)
+    if p.returncode not in (0, 1):
+        raise SystemExit(f"fathom {' '.join(args)} failed ({p.returncode}): {p.stderr.decode()}")
+    return p.returncode, p.stdout.decode()
+
+
+MIN_INVOCATIONS = 100  # fathom compare's default minimum per version
+
+
+def canary_check(fathom, store, truth, label):
+    """Every canary of the truth: worse -> verdict fail (exit 1); same code -> not fail (exit 0);
+    below the minimum traffic -> inconclusive. Without --baseline/--canary the same pair is chosen."""
+    invocations = {(t["function"], t["version"]): t["invocations"] for t in truth["functions"]}
+    for c in truth["canaries"]:
+        f, stable, canary = c["function"], c["stable"], c["canary"]
+        nb, nc = invocations.get((f, stable), 0), invocations.get((f, canary), 0)
+        if nb == 0 or nc == 0:
+            continue
+        what = f"{label} compare {f} {stable}->{canary} (worse: {c['canary_is_worse']}, {nb}/{nc} invocations)"
+        code, out = run_status(fathom, store, ["compare", f, "--baseline", stable, "--canary", canary, "--output", "json"])
+        r = json.loads(out)
+        check(r["baseline_invocations"] == nb and r["canary_invocations"] == nc, f"{what}: invocation counts {r['baseline_invocations']}/{r['canary_invocations']}")
+        if nb < MIN_INVOCATIONS or nc < MIN_INVOCATIONS:
+            check(r["verdict"] == "inconclusive" and code == 0, f"{what}: verdict {r['verdict']}, want inconclusive")
+        elif c["canary_is_worse"]:
+            check(r["verdict"] == "fail" and code == 1, f"{what}: verdict {r['verdict']} (exit {code}), want fail: {r['reasons']}")
+        else:
+            check(r["verdict"] != "fail" and code == 0, f"{what}: verdict {r['verdict']}, want not fail: {r['reasons']}")
+        _, auto = run_status(fathom, store, ["compare", f, "--output", "json"])
+        a = json.loads(auto)
+        check((a["baseline"], a["canary"]) == (stable, canary), f"{what}: automatic versions {a['baseline']}->{a['canary']}")
 
 
 def free_port():

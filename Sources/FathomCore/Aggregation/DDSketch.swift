@@ -118,6 +118,24 @@ public struct DDSketch: Sendable, Equatable {
         return positive.bins.isEmpty ? 0 : Self.value(ofIndex: positive.offset + positive.bins.count - 1)
     }
 
+    /// Every non-empty bin, in ascending order of value: the bin's representative value (within
+    /// 1 % of each value it counts; 0 for the zero bin) and how many values it holds. The counts
+    /// add up to `count`. Values in the same bin are indistinguishable (ties for rank tests).
+    public var valueBins: [(value: Double, count: UInt64)] {
+        var out: [(value: Double, count: UInt64)] = []
+        out.reserveCapacity(binCount + 1)
+        if !negative.bins.isEmpty {
+            for k in stride(from: negative.bins.count - 1, through: 0, by: -1) where negative.bins[k] > 0 {
+                out.append((-Self.value(ofIndex: negative.offset + k), negative.bins[k]))
+            }
+        }
+        if zeroCount > 0 { out.append((0, zeroCount)) }
+        for k in 0..<positive.bins.count where positive.bins[k] > 0 {
+            out.append((Self.value(ofIndex: positive.offset + k), positive.bins[k]))
+        }
+        return out
+    }
+
     /// The bucket index of a magnitude `v > minIndexableValue`: ⌈ln v / ln γ⌉.
     @inline(__always)
     static func index(_ v: Double) -> Int {
