@@ -104,8 +104,11 @@ let package = Package(
             dependencies: [
                 "FathomAlerts", "FathomCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            exclude: ["Golden"],
             swiftSettings: strict),
         .testTarget(
             name: "FathomCLITests", dependencies: ["fathom", "FathomCore"], exclude: ["Golden"],
