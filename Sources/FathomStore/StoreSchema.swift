@@ -47,11 +47,25 @@ import GRDB
 ///                                                        -- in flight and counters, committed with the checkpoints
 /// ```
 ///
+/// Version 3 (alert rules):
+///
+/// ```sql
+/// alert_state(group_name, fingerprint TEXT,               -- AlertSnapshot.fingerprint: FNV-1a 64 of the labels, hex
+///             rule TEXT, labels, annotations TEXT,        -- CanonicalTags text
+///             state TEXT CHECK(IN (inactive, pending, firing)),
+///             active_since, firing_since, keep_firing_since INTEGER NULL, value REAL NULL,
+///             evaluated_at INTEGER,
+///             PRIMARY KEY(group_name, fingerprint)) WITHOUT ROWID  -- the current state: one row per instance
+/// alert_transitions(id INTEGER PRIMARY KEY, time INTEGER, group_name, rule, labels TEXT,
+///                   from_state, to_state TEXT, value REAL NULL)  INDEX(time)
+///   -- the history, bounded: only the newest 10 000 rows are kept
+/// ```
+///
 /// Every time is milliseconds since the Unix epoch. The file's `PRAGMA application_id` is
 /// ``applicationID`` so that a foreign SQLite file is refused before anything is written to it.
 enum StoreSchema {
     /// The schema version this build writes and reads.
-    static let version = 2
+    static let version = 3
     /// `PRAGMA application_id` of Fathom stores: "FATH" in ASCII.
     static let applicationID: Int32 = 0x4641_5448
 
@@ -168,12 +182,44 @@ enum StoreSchema {
                     UPDATE meta SET value = '2' WHERE key = 'schema_version';
                     """)
         }
+        migrator.registerMigration("v3") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE alert_state (
+                        group_name TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        rule TEXT NOT NULL,
+                        labels TEXT NOT NULL,
+                        annotations TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('inactive', 'pending', 'firing')),
+                        active_since INTEGER,
+                        firing_since INTEGER,
+                        keep_firing_since INTEGER,
+                        value REAL,
+                        evaluated_at INTEGER NOT NULL,
+                        PRIMARY KEY (group_name, fingerprint)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE alert_transitions (
+                        id INTEGER PRIMARY KEY,
+                        time INTEGER NOT NULL,
+                        group_name TEXT NOT NULL,
+                        rule TEXT NOT NULL,
+                        labels TEXT NOT NULL,
+                        from_state TEXT NOT NULL,
+                        to_state TEXT NOT NULL,
+                        value REAL
+                    );
+                    CREATE INDEX alert_transitions_by_time ON alert_transitions (time);
+                    UPDATE meta SET value = '3' WHERE key = 'schema_version';
+                    """)
+        }
         return migrator
     }
 
     /// The tables that hold data, children first (the order `reset` deletes them in).
     static let dataTables = [
         "links", "invocations", "line_chunks", "rollups", "series", "quarantine", "sources", "ingest_state",
+        "alert_state", "alert_transitions",
     ]
 
     /// The columns of `invocations` that make an `Invocation`, in the order `EmbeddedStore`

@@ -38,10 +38,13 @@ public struct AlertSnapshot: Sendable, Equatable {
     public var value: Double?
     /// The event time of the last evaluation.
     public var evaluatedAt: Int64
+    /// While firing only because of `keep_firing_for`: the first evaluation at which the
+    /// condition no longer held (nil otherwise). Saved so that a restart resumes exactly.
+    public var keepFiringSince: Int64?
 
     public init(
         group: String, rule: String, labels: [Tag], annotations: [Tag], state: AlertState,
-        activeSince: Int64?, firingSince: Int64?, value: Double?, evaluatedAt: Int64
+        activeSince: Int64?, firingSince: Int64?, value: Double?, evaluatedAt: Int64, keepFiringSince: Int64? = nil
     ) {
         self.group = group
         self.rule = rule
@@ -52,5 +55,12 @@ public struct AlertSnapshot: Sendable, Equatable {
         self.firingSince = firingSince
         self.value = value
         self.evaluatedAt = evaluatedAt
+        self.keepFiringSince = keepFiringSince
     }
+
+    /// The fingerprint of the labels (``AlertNotification/fingerprint(of:)``).
+    public var fingerprint: String { AlertNotification.fingerprint(of: labels) }
+
+    /// A label's value, if present.
+    public func label(_ key: String) -> String? { labels.first { $0.key == key }?.value }
 }
