@@ -66,6 +66,7 @@ let package = Package(
             name: "FathomDaemon",
             dependencies: [
                 "FathomCore", "FathomIO", "FathomStore", "FathomHTTP", "FathomConfig", "FathomAlerts",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -1,3 +1,6 @@
+import AsyncHTTPClient
+import FathomAlerts
+import FathomConfig
 import FathomCore
 import FathomHTTP
 import FathomStore
@@ -60,10 +63,35 @@ public enum Daemon {
             .init(service: TailService(loop: loop, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup,
                   failureTerminationBehavior: .gracefullyShutdownGroup)
         ]
+        // Alert rules: evaluated on the data's event time, state in the store, notifications
+        // through the dispatcher (which never blocks evaluation, let alone ingestion).
+        var alerting: AlertService? = nil
+        var dispatcher: AlertDispatcher? = nil
+        if let files = settings.rules, !files.isEmpty {
+            let rules: RuleSet
+            do {
+                rules = try RuleFile.load(paths: files)
+            } catch {
+                throw SettingsError("alert rules are not valid:\n\(error)")
+            }
+            let notifierSettings = settings.notifierSettings(evaluationInterval: rules.groups.map(\.interval).min() ?? 60_000)
+            let d = AlertDispatcher(
+                notifiers: makeNotifiers(settings: notifierSettings, client: HTTPClient.shared, logger: logger),
+                settings: notifierSettings, logger: logger)
+            let a = AlertService(
+                rules: rules, store: try EmbeddedStore(path: storePath), loop: loop, dispatcher: d,
+                delay: Int64(settings.alertDelayMillis ?? 60_000), generatorURL: Self.alertsURL(notifierSettings.externalURL),
+                clock: clock, logger: logger)
+            services.append(.init(service: d))
+            services.append(.init(service: a))
+            alerting = a
+            dispatcher = d
+            logger.info("alert rules loaded", metadata: ["groups": "\(rules.groups.count)", "rules": "\(rules.ruleCount)"])
+        }
         if let http {
             let reader = try EmbeddedStore(path: storePath)
             let stats = HTTPStats()
-            let api = StoreAPI(reader: reader, loop: loop, http: stats, clock: clock)
+            let api = StoreAPI(reader: reader, loop: loop, http: stats, clock: clock, alerting: alerting, dispatcher: dispatcher)
             let server = makeHTTPServer(config: http, api: api, stats: stats, logger: logger) { port in
                 FileHandle.standardError.write(Data("fathom daemon: listening on http://\(http.host):\(port)\n".utf8))
             }
@@ -71,11 +99,17 @@ public enum Daemon {
                                   failureTerminationBehavior: .gracefullyShutdownGroup))
         }
         services.append(.init(service: ReloadService(loop: loop, file: settingsFile, flags: flags, current: settings,
-                                                     logger: logger)))
+                                                     alerting: alerting, logger: logger)))
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
         try await group.run()
         if let failure = loop.committer.failed { throw failure }
+    }
+
+    /// The link alerts carry back to Fathom: `<external URL>/api/v1/alerts`, or empty without one.
+    static func alertsURL(_ external: String) -> String {
+        guard !external.isEmpty else { return "" }
+        return (external.hasSuffix("/") ? String(external.dropLast()) : external) + "/api/v1/alerts"
     }
 
     /// The first line of a secret file, trimmed.
@@ -131,6 +165,7 @@ struct ReloadService: Service {
     let file: String?
     let flags: DaemonSettings
     let current: DaemonSettings
+    let alerting: AlertService?
     let logger: Logger
 
     func run() async throws {
@@ -150,6 +185,15 @@ struct ReloadService: Service {
                 logger.warning("store, listen and http change only on restart")
             }
             loop.reload(merged.tailOptions)
+            if let alerting, let files = merged.rules, !files.isEmpty {
+                do {
+                    let rules = try RuleFile.load(paths: files)
+                    alerting.reload(rules)
+                    logger.info("alert rules reloaded", metadata: ["rules": "\(rules.ruleCount)"])
+                } catch {
+                    logger.error("alert rules not reloaded, keeping the running ones", metadata: ["error": "\(error)"])
+                }
+            }
             logger.info("reloaded", metadata: ["paths": "\(merged.tailOptions.paths)"])
         }
     }

@@ -1,3 +1,4 @@
+import FathomAlerts
 import FathomCore
 import Foundation
 import Yams
@@ -112,6 +113,19 @@ public struct DaemonSettings: Sendable, Equatable {
         if let v = rotateWaitMillis { o.rotateWaitMillis = v }
         if let v = maxOpenFiles { o.maxOpenFiles = v }
         return o
+    }
+
+    /// The notifiers these settings describe; `evaluationInterval` is the shortest rule group
+    /// interval (it sets how long a firing alert stays valid at Alertmanager without news).
+    public func notifierSettings(evaluationInterval: Int64) -> NotifierSettings {
+        var n = NotifierSettings()
+        n.alertmanagerURLs = alertmanagers ?? []
+        n.webhookURLs = webhooks ?? []
+        n.log = alertLog ?? true
+        n.filePath = alertFile
+        n.externalURL = externalURL ?? ""
+        n.evaluationInterval = evaluationInterval
+        return n
     }
 
     /// The ingest configuration these settings describe.

@@ -58,7 +58,7 @@ struct FileDiscovery: Sendable {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            if name.hasPrefix(".") { continue }
+            if name.hasPrefix(".") || name.hasSuffix(".yaml") || name.hasSuffix(".yml") { continue }  // as expandInputs
             let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
             guard stat(path, &st) == 0 else { continue }  // vanished, or a dangling symlink
             switch st.st_mode & S_IFMT {

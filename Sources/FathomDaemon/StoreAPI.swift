@@ -1,3 +1,4 @@
+import FathomAlerts
 import FathomCore
 import FathomHTTP
 import FathomStore
@@ -10,12 +11,20 @@ final class StoreAPI: DaemonAPI {
     let loop: TailLoop
     let http: HTTPStats
     let clock: @Sendable () -> Int64
+    /// The rule evaluator and the notifiers, when the daemon has rules.
+    let alerting: AlertService?
+    let dispatcher: AlertDispatcher?
 
-    init(reader: EmbeddedStore, loop: TailLoop, http: HTTPStats, clock: @escaping @Sendable () -> Int64) {
+    init(
+        reader: EmbeddedStore, loop: TailLoop, http: HTTPStats, clock: @escaping @Sendable () -> Int64,
+        alerting: AlertService? = nil, dispatcher: AlertDispatcher? = nil
+    ) {
         self.reader = reader
         self.loop = loop
         self.http = http
         self.clock = clock
+        self.alerting = alerting
+        self.dispatcher = dispatcher
     }
 
     private func json(_ text: String) -> APIResponse { APIResponse(status: 200, body: Array(text.utf8)) }
@@ -83,7 +92,44 @@ final class StoreAPI: DaemonAPI {
         w.family("fathom_daemon_exposition_skipped_series", type: .gauge,
                  help: "Series left out of this exposition because their name collided with another family.")
         w.sample("fathom_daemon_exposition_skipped_series", value: Double(skipped))
+        if let alerting { alerting.render(into: &w) }
+        if let dispatcher { Self.render(dispatcher.stats(), into: &w) }
         return APIResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: w.bytes)
+    }
+
+    /// `{"alerts": [...], "transitions": [...]}`: the instances after the last evaluation (what
+    /// `fathom alerts --all --output json` prints) and the newest 100 transitions.
+    func alerts() async -> APIResponse {
+        guard alerting != nil else { return .error(404, "no alert rules: start the daemon with --rules FILE") }
+        do {
+            let snapshots = try reader.alertSnapshots()
+            let transitions = try reader.alertTransitions(limit: 100)
+            var w = JSONWriter()
+            w.beginObject()
+            w.key("alerts")
+            w.raw(Array(Renderers.alerts(snapshots, format: .json).utf8))
+            w.key("transitions")
+            w.raw(Array(Renderers.alertTransitions(transitions, format: .json).utf8))
+            w.endObject()
+            return APIResponse(status: 200, body: w.bytes + [10])
+        } catch {
+            return failure(error)
+        }
+    }
+
+    /// The notifiers' counters as Prometheus families.
+    static func render(_ stats: [NotifierStats], into w: inout PrometheusWriter) {
+        let families: [(String, PrometheusType, String, (NotifierStats) -> Int)] = [
+            ("fathom_notifications_sent_total", .counter, "Alerts delivered, per notifier.", { $0.sent }),
+            ("fathom_notifications_failed_total", .counter, "Delivery attempts that failed, per notifier.", { $0.failed }),
+            ("fathom_notifications_retried_total", .counter, "Delivery attempts that were retries, per notifier.", { $0.retried }),
+            ("fathom_notifications_dropped_total", .counter, "Alerts dropped from a full queue, per notifier.", { $0.dropped }),
+            ("fathom_notifications_pending", .gauge, "Alerts waiting to be delivered, per notifier.", { $0.pending }),
+        ]
+        for (name, type, help, value) in families {
+            w.family(name, type: type, help: help)
+            for s in stats { w.sample(name, labels: [("notifier", s.name)], value: Double(value(s))) }
+        }
     }
 
     func ingest(_ body: [UInt8], function: String?, format: String?, source: String) async -> APIResponse {

@@ -12,6 +12,9 @@ import Darwin
 /// - A directory is walked recursively; its files come sorted by path (byte order). Entries whose
 ///   names start with '.' are skipped, symlinks to files are taken, symlinks to directories are
 ///   not followed (no cycles), and sockets, FIFOs and devices inside directories are skipped.
+///   Fathom's own configuration files found in a directory (`*.yaml`, `*.yml`: alert rules and
+///   dashboards kept beside the logs, as in `samples/`) are not logs and are skipped too; name
+///   one explicitly to read it anyway.
 ///
 /// Throws the first `InputError` (missing or unreadable path); see
 /// `expandInputsCollectingErrors(_:)` to report errors and go on.
@@ -63,7 +66,7 @@ private func walk(directory: String, into files: inout [InputFile], errors: inou
                 String(cString: $0)
             }
         }
-        if name.hasPrefix(".") { continue }
+        if name.hasPrefix(".") || isConfigurationFile(name) { continue }
         names.append(name)
     }
     closedir(dir)
@@ -85,4 +88,9 @@ private func walk(directory: String, into files: inout [InputFile], errors: inou
             continue
         }
     }
+}
+
+/// Whether a file found in a directory walk is a YAML configuration file rather than a log.
+func isConfigurationFile(_ name: String) -> Bool {
+    name.hasSuffix(".yaml") || name.hasSuffix(".yml")
 }

@@ -82,3 +82,17 @@ import Testing
         }
     }
 }
+
+@Suite struct ExpandInputsConfigurationFileTests {
+    @Test func yamlFilesInADirectoryAreNotLogs() throws {
+        try withTempDir { dir in
+            try dir.write("a.log", Array("x\n".utf8))
+            try dir.write("rules.yaml", Array("groups: []\n".utf8))
+            try dir.write("board.yml", Array("rows: []\n".utf8))
+            let found = try expandInputs([dir.path]).map { ($0.path as NSString).lastPathComponent }
+            #expect(found == ["a.log"])
+            // Named explicitly, it is read.
+            #expect(try expandInputs([dir.path + "/rules.yaml"]).count == 1)
+        }
+    }
+}
