@@ -25,7 +25,7 @@ struct Fathom: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Ingest.self, Functions.self, Query.self, Metrics.self, Trace.self, QuarantineCommand.self,
-            Generate.self, DaemonCommand.self, StatusCommand.self,
+            Generate.self, DaemonCommand.self, StatusCommand.self, DashboardCommand.self,
         ]
     )
 }
