@@ -119,11 +119,9 @@ struct DashboardCommand: ParsableCommand {
             while true {
                 // Cursor home, each line cleared to its end, then the rest of the screen: no flicker.
                 let text = try frame()
-                var out = "\u{1B}[H"
-                for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
-                    out += line + "\u{1B}[K\n"
-                }
-                Self.emit(out + "\u{1B}[J")
+                // No line break after the last line, so a frame as tall as the terminal does not scroll it.
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+                Self.emit("\u{1B}[H" + lines.map { $0 + "\u{1B}[K" }.joined(separator: "\n") + "\u{1B}[J")
                 usleep(useconds_t(min(interval, 3_600_000) * 1000))
             }
         }
