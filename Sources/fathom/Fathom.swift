@@ -26,6 +26,7 @@ struct Fathom: AsyncParsableCommand {
         subcommands: [
             Ingest.self, Functions.self, Query.self, Metrics.self, Trace.self, QuarantineCommand.self,
             Generate.self, DaemonCommand.self, StatusCommand.self, Compare.self, RulesCommand.self, AlertsCommand.self,
+            DashboardCommand.self,
         ]
     )
 }
