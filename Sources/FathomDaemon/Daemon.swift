@@ -91,7 +91,8 @@ public enum Daemon {
         if let http {
             let reader = try EmbeddedStore(path: storePath)
             let stats = HTTPStats()
-            let api = StoreAPI(reader: reader, loop: loop, http: stats, clock: clock, alerting: alerting, dispatcher: dispatcher)
+            let api = StoreAPI(reader: reader, loop: loop, http: stats, clock: clock, alerting: alerting, dispatcher: dispatcher,
+                                dashboards: settings.dashboards)
             let server = makeHTTPServer(config: http, api: api, stats: stats, logger: logger) { port in
                 FileHandle.standardError.write(Data("fathom daemon: listening on http://\(http.host):\(port)\n".utf8))
             }

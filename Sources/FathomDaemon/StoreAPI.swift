@@ -1,4 +1,5 @@
 import FathomAlerts
+import FathomConfig
 import FathomCore
 import FathomHTTP
 import FathomStore
@@ -14,11 +15,14 @@ final class StoreAPI: DaemonAPI {
     /// The rule evaluator and the notifiers, when the daemon has rules.
     let alerting: AlertService?
     let dispatcher: AlertDispatcher?
+    /// Where `GET /dashboards/{name}` finds dashboards: `--dashboards`, then the built-in ones.
+    let dashboardCatalog: DashboardCatalog
 
     init(
         reader: EmbeddedStore, loop: TailLoop, http: HTTPStats, clock: @escaping @Sendable () -> Int64,
-        alerting: AlertService? = nil, dispatcher: AlertDispatcher? = nil
+        alerting: AlertService? = nil, dispatcher: AlertDispatcher? = nil, dashboards: String? = nil
     ) {
+        self.dashboardCatalog = DashboardCatalog(directories: dashboards.map { [$0] } ?? [])
         self.reader = reader
         self.loop = loop
         self.http = http
@@ -114,6 +118,52 @@ final class StoreAPI: DaemonAPI {
             return APIResponse(status: 200, body: w.bytes + [10])
         } catch {
             return failure(error)
+        }
+    }
+
+    /// The dashboards, one `name  title` line each.
+    func dashboards() async -> APIResponse {
+        APIResponse(status: 200, contentType: "text/plain; charset=utf-8", body: Array(dashboardCatalog.listing().utf8))
+    }
+
+    /// One frame of dashboard `name`, as `fathom dashboard NAME` prints it off a terminal.
+    /// Parameters: `var.NAME=VALUE` (variables), `at` (end of every range; default now),
+    /// `width` (default 120), `height` (default 200), `ascii` (1/true).
+    func dashboard(_ name: String, parameters: [String: String]) async -> APIResponse {
+        // A name, never a path: HTTP clients must not make the daemon read files of their choosing.
+        let allowed = name.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x5F
+        }
+        guard allowed, !name.isEmpty else {
+            return .error(404, "unknown dashboard '\(name)': names hold letters, digits, '-' and '_'; see /dashboards")
+        }
+        var variables: [String: String] = [:]
+        for (k, v) in parameters where k.hasPrefix("var.") { variables[String(k.dropFirst(4))] = v }
+        func size(_ key: String, _ fallback: Int) -> Int? {
+            guard let text = parameters[key] else { return fallback }
+            guard let n = Int(text), (20...1000).contains(n) else { return nil }
+            return n
+        }
+        guard let width = size("width", 120), let height = size("height", 200) else {
+            return .error(400, "width and height must be whole numbers within 20...1000")
+        }
+        let ascii = ["1", "true", "yes"].contains(parameters["ascii"]?.lowercased() ?? "")
+        do {
+            let now = clock()
+            let at = try parameters["at"].map { try TimeSpec.parseInstant($0, now: now) } ?? now
+            let context = DashboardContext.judged(reader: reader, at: at, dataRange: try reader.dataRange()) { [reader] in
+                try reader.alertSnapshots()
+            }
+            let text = try dashboardCatalog.render(
+                name, variables: variables, context: context,
+                options: DashboardOptions(width: width, height: height, color: false, ascii: ascii))
+            return APIResponse(status: 200, contentType: "text/plain; charset=utf-8", body: Array(text.utf8))
+        } catch let e as DashboardCatalog.NotFound {
+            return .error(404, e.description)
+        } catch let e as QueryError {
+            return .error(400, "at: \(e)")
+        } catch {
+            return .error(500, "\(error)")
         }
     }
 

@@ -57,6 +57,11 @@ struct DashboardCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A directory of dashboard files searched first (default: $FATHOM_DASHBOARDS).", valueName: "dir"))
     var dir: String?
 
+    @Option(help: ArgumentHelp(
+        "Alert rules evaluated at the frame's time for alert panels (repeatable; default: the state the daemon or `alerts eval --save` stored).",
+        valueName: "file"))
+    var rules: [String] = []
+
     @OptionGroup var storeOptions: StoreOptions
 
     func run() throws {
@@ -99,6 +104,10 @@ struct DashboardCommand: ParsableCommand {
             let term = environment["TERM"] ?? ""
             let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
             let store = try storeOptions.open()
+            var ruleSet: RuleSet? = nil
+            if !rules.isEmpty {
+                do { ruleSet = try RuleFile.load(paths: rules) } catch { throw CLIError("\(error)", code: 2) }
+            }
 
             func frame() throws -> String {
                 let size = Self.size(terminal: terminal, environment: environment)
@@ -106,8 +115,11 @@ struct DashboardCommand: ParsableCommand {
                     width: width ?? size.width, height: height ?? size.height,
                     color: terminal && !noColor && term != "dumb",
                     ascii: ascii || term == "dumb" || term == "linux")
-                let context = DashboardContext.judged(
-                    reader: store, at: fixedAt ?? nowMillis(), dataRange: try store.dataRange())
+                let end = fixedAt ?? nowMillis()
+                let context = DashboardContext.judged(reader: store, at: end, dataRange: try store.dataRange()) {
+                    guard let ruleSet else { return try store.alertSnapshots() }
+                    return AlertEvaluator.replay(ruleSet, at: end, reader: store).evaluator.snapshots
+                }
                 return DashboardFrame.render(dashboard, variables: given, context: context, options: options)
             }
 

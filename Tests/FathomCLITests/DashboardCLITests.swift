@@ -14,7 +14,7 @@ struct DashboardCLITests {
         let ingest = try cli.run(["ingest", "samples/logs", "--quiet"])
         #expect(ingest.status == 0, "\(ingest.stderr)")
         let cases: [(String, [String])] = [
-            ("overview", []),
+            ("overview", ["--rules", "samples/rules.yaml"]),
             ("function", ["--var", "function=checkout"]),
             ("canary", ["--var", "function=thumbnailer"]),
             ("cold-starts", []),

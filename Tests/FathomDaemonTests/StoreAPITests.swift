@@ -103,4 +103,30 @@ import Testing
         #expect(await r.api.trace("nothing-like-this").status == 404)
         #expect(await r.api.readiness().ready == true || r.loop.status.withLock { !$0.ready })
     }
+
+    @Test func dashboardsAreServedAsText() async throws {
+        let r = try Running()
+        defer { r.stop() }
+        _ = await r.api.ingest(Array(Self.log.utf8), function: "payments", format: "text", source: "test")
+        let list = await r.api.dashboards()
+        let listing = String(decoding: list.body, as: UTF8.self)
+        #expect(list.status == 200 && list.contentType.hasPrefix("text/plain"))
+        for name in ["canary", "cold-starts", "function", "overview", "pipeline"] { #expect(listing.contains(name), "\(listing)") }
+
+        let frame = await r.api.dashboard(
+            "function", parameters: ["var.function": "payments", "at": "2026-11-20T10:30:00Z", "width": "90", "ascii": "1"])
+        let text = String(decoding: frame.body, as: UTF8.self)
+        #expect(frame.status == 200 && frame.contentType.hasPrefix("text/plain"))
+        #expect(text.contains("payments"), "\(text)")
+        #expect(text.split(separator: "\n").allSatisfy { $0.count <= 90 })
+        #expect(text.utf8.allSatisfy { $0 < 0x80 }, "ascii=1 gives ASCII only")
+
+        #expect(await r.api.dashboard("no-such-board", parameters: [:]).status == 404)
+        // A name, never a path.
+        #expect(await r.api.dashboard("../../etc/passwd", parameters: [:]).status == 404)
+        #expect(await r.api.dashboard("overview", parameters: ["width": "5"]).status == 400)
+        #expect(await r.api.dashboard("overview", parameters: ["at": "yesterday-ish"]).status == 400)
+        // No rules: no alerts route.
+        #expect(await r.api.alerts().status == 404)
+    }
 }
