@@ -1,6 +1,7 @@
 import FathomAlerts
 import FathomCore
 import FathomStore
+import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -28,6 +29,10 @@ final class AlertService: Service, Sendable {
     /// What `GET /api/v1/alerts` and `/metrics` read: the instances after the last evaluation.
     let current = Mutex<[AlertSnapshot]>([])
     let counters = Mutex<(evaluations: Int, failures: Int, skippedTicks: Int)>((0, 0, 0))
+    /// The instances' state machines; only `step` touches them, on `queue`.
+    let evaluator: Mutex<AlertEvaluator>
+    /// Evaluation reads SQLite synchronously: it runs here, off the cooperative thread pool.
+    let queue = DispatchQueue(label: "fathom.alerts")
 
     /// The longest gap replayed tick by tick when the wall clock drives evaluation.
     static let maxCatchUp: Int64 = 3_600_000
@@ -44,19 +49,24 @@ final class AlertService: Service, Sendable {
         self.generatorURL = generatorURL
         self.clock = clock
         self.logger = logger
+        self.evaluator = Mutex(AlertEvaluator(generatorURL: generatorURL))
     }
 
     /// Swaps in re-read rules (SIGHUP); instances of rules that still exist keep their state.
     func reload(_ next: RuleSet) { rules.withLock { $0 = next } }
 
     func run() async throws {
-        var evaluator = AlertEvaluator(generatorURL: generatorURL)
         let saved = try store.alertSnapshots()
         let through = try store.alertsEvaluatedThrough()
-        evaluator.restore(saved, through: through)
+        evaluator.withLock { $0.restore(saved, through: through) }
         current.withLock { $0 = saved }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            step(&evaluator)
+            await withCheckedContinuation { (k: CheckedContinuation<Void, Never>) in
+                queue.async {
+                    self.evaluator.withLock { self.step(&$0) }
+                    k.resume()
+                }
+            }
             try? await Task.sleep(for: .seconds(1))
         }
     }

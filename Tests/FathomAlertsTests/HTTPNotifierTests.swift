@@ -52,10 +52,10 @@ import Testing
         let slow = RecordingServer(delayMs: 1_000)
         try await slow.run { base in
             let hook = WebhookNotifier(url: base + "/h", client: .shared, timeoutMs: 200)
-            let started = ContinuousClock.now
+            // The message proves the 200 ms timeout cut the request short (the server answers after
+            // 1 s); wall time is not asserted: other tests may hold this 2-core machine's threads.
             let error = await #expect(throws: NotifierError.self) { try await hook.send([firingAlert()], now: t0) }
             #expect(error?.message == "timed out after 200 ms", "\(String(describing: error))")
-            #expect(ContinuousClock.now - started < .milliseconds(800))
         }
         // A port nobody listens on (the server above has stopped; use a fresh closed one).
         let am = AlertmanagerNotifier(baseURL: "http://127.0.0.1:1", client: .shared, timeoutMs: 2_000)

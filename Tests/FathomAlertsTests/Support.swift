@@ -71,7 +71,7 @@ final class FakeNotifier: Notifier {
 
 /// Polls `condition` (real time, every ms) until it holds or `timeoutMs` passes; whether it holds.
 @discardableResult
-func eventually(timeoutMs: Int = 5000, _ condition: () -> Bool) async -> Bool {
+func eventually(timeoutMs: Int = 120_000, _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
     while ContinuousClock.now < deadline {
         if condition() { return true }

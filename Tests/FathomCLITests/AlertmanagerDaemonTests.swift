@@ -11,15 +11,16 @@ private let alertmanagerBinary: String? = {
     where FileManager.default.isExecutableFile(atPath: candidate) {
         return candidate
     }
-    print("SKIP: AlertmanagerDaemonTests: prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager)")
+    print("SKIP: alertFiresAndResolvesInAlertmanager: prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager)")
     return nil
 }()
 
 /// The whole path with real components: `fathom daemon --rules … --alertmanager …` tails logs,
 /// evaluates a rule on the data's event time, and a real Alertmanager shows the alert as active;
-/// once the logs show the condition cleared, Alertmanager no longer lists it.
-@Suite(.serialized)
-struct AlertmanagerDaemonTests {
+/// once the logs show the condition cleared, Alertmanager no longer lists it. In the serialized
+/// daemon process suite: these tests block a thread for a minute each, and two at once would
+/// starve the 2-core machine's cooperative pool.
+extension DaemonProcessTests {
     @Test(.enabled(if: alertmanagerBinary != nil, "prometheus-alertmanager is not installed; not checked"))
     func alertFiresAndResolvesInAlertmanager() throws {
         let cli = try CLIRunner()
