@@ -52,6 +52,9 @@ extension Renderers {
         if let s = r.score { out += " (score \(NumberFormat.fixed(s, 1)))" }
         out += "\n"
         for reason in r.reasons { out += "  - " + reason + "\n" }
+        if r.verdict == .inconclusive && !r.metrics.isEmpty {
+            out += "  (the rows above are for information: too little traffic to judge the canary on them)\n"
+        }
         return out
     }
 
