@@ -95,6 +95,12 @@ extension DaemonProcessTests {
             #expect((alert["status"] as? [String: Any])?["state"] as? String == "active")
             #expect((alert["labels"] as? [String: Any])?["severity"] as? String == "page")
             #expect((alert["annotations"] as? [String: Any])?["summary"] as? String == "30 invocations in a minute")
+            // The daemon's own view: the alert API and the counters on /metrics.
+            let api = (try? get("http://127.0.0.1:\(port)/api/v1/alerts")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            #expect(api.contains("HighTraffic") && api.contains("firing"), "\(api)")
+            let metrics = (try? get("http://127.0.0.1:\(port)/metrics")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            #expect(metrics.contains("fathom_alerts{state=\"firing\"} 1"), "\(metrics.suffix(2000))")
+            #expect(metrics.contains("fathom_notifications_sent_total{notifier=\"alertmanager"), "\(metrics.suffix(2000))")
         }
 
         // Two invocations in [t0 + 2m, t0 + 3m): the condition clears at tick t0 + 3m, which the
