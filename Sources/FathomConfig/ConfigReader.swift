@@ -219,13 +219,7 @@ public struct ConfigReader {
     }
 
     /// `5m`, `30s`, `1h`, `250ms`: the shortest exact way to write `ms`.
-    public static func durationText(_ ms: Int64) -> String {
-        if ms == 0 { return "0s" }
-        for (unit, size) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000)] where ms % size == 0 {
-            return "\(ms / size)\(unit)"
-        }
-        return "\(ms)ms"
-    }
+    public static func durationText(_ ms: Int64) -> String { TimeSpec.formatDuration(ms) }
 
     /// The allowed word closest to `word` (edit distance ≤ 2), if any.
     static func nearest(_ word: String, in words: [String]) -> String? {

@@ -134,11 +134,7 @@ final class AlertService: Service, Sendable {
             $0.evaluations += evaluations.count
             $0.failures += failures
         }
-        let firing = snapshots.filter { $0.state == .firing }.map {
-            AlertNotification(
-                status: .firing, labels: $0.labels, annotations: $0.annotations, startsAt: $0.firingSince ?? $0.evaluatedAt,
-                endsAt: nil, generatorURL: generatorURL)
-        }
+        let firing = snapshots.filter { $0.state == .firing }.map { $0.firingNotification(generatorURL: generatorURL) }
         dispatcher?.submit(firing: firing, resolved: resolved)
     }
 }

@@ -129,13 +129,19 @@ extension EmbeddedStore {
     public func dataRange() throws -> (from: Int64, to: Int64)? {
         try guarded {
             try dbQueue.read { db in
-                let data = try Row.fetchOne(
-                    db, sql: "SELECT min(first_minute), max(last_minute) FROM series WHERE name NOT LIKE 'fathom.%'")
-                let any = try Row.fetchOne(db, sql: "SELECT min(first_minute), max(last_minute) FROM series")
-                let chosen = (data?[0] as Int64?) != nil ? data : any
-                guard let row = chosen,
-                    let first: Int64 = row[0], let last: Int64 = row[1]
+                // One scan: the span of the function data (columns 0, 1) and of everything (2, 3).
+                let own = "name LIKE 'fathom.%'"
+                guard let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT min(CASE WHEN \(own) THEN NULL ELSE first_minute END),
+                               max(CASE WHEN \(own) THEN NULL ELSE last_minute END),
+                               min(first_minute), max(last_minute)
+                        FROM series
+                        """)
                 else { return nil }
+                let data = (first: row[0] as Int64?, last: row[1] as Int64?)
+                guard let first = data.first ?? row[2], let last = data.last ?? row[3] else { return nil }
                 return (first, last + 60_000)
             }
         }

@@ -97,11 +97,7 @@ public struct AlertEvaluator: Sendable {
         func byRule(_ a: String, _ b: String) -> Bool { (order[a] ?? 0) < (order[b] ?? 0) }
         snapshots.sort { a, b in a.rule != b.rule ? byRule(a.rule, b.rule) : a.labels.lexicographicallyPrecedes(b.labels) }
         transitions.sort { a, b in a.rule != b.rule ? byRule(a.rule, b.rule) : a.labels.lexicographicallyPrecedes(b.labels) }
-        var notifications = snapshots.filter { $0.state == .firing }.map {
-            AlertNotification(
-                status: .firing, labels: $0.labels, annotations: $0.annotations, startsAt: $0.firingSince ?? t,
-                endsAt: nil, generatorURL: generatorURL)
-        }
+        var notifications = snapshots.filter { $0.state == .firing }.map { $0.firingNotification(generatorURL: generatorURL) }
         notifications += resolved.sorted { $0.labels.lexicographicallyPrecedes($1.labels) }
         return AlertEvaluation(
             time: t, group: group.name, snapshots: snapshots, transitions: transitions, notifications: notifications,

@@ -42,6 +42,13 @@ public struct AlertSnapshot: Sendable, Equatable {
     /// condition no longer held (nil otherwise). Saved so that a restart resumes exactly.
     public var keepFiringSince: Int64?
 
+    /// This instance as a firing notification (started when it began firing).
+    public func firingNotification(generatorURL: String) -> AlertNotification {
+        AlertNotification(
+            status: .firing, labels: labels, annotations: annotations, startsAt: firingSince ?? evaluatedAt, endsAt: nil,
+            generatorURL: generatorURL)
+    }
+
     public init(
         group: String, rule: String, labels: [Tag], annotations: [Tag], state: AlertState,
         activeSince: Int64?, firingSince: Int64?, value: Double?, evaluatedAt: Int64, keepFiringSince: Int64? = nil

@@ -17,7 +17,7 @@ enum DashboardText {
                 out += plain
                 continue
             }
-            if ch.value < 0x20 || ch.value == 0x7f || (ch.value >= 0x80 && ch.value < 0xa0) {
+            if TextTable.isControl(ch) {
                 out.unicodeScalars.append(" ")
             } else if ascii && ch.value >= 0x80 {
                 out.unicodeScalars.append("?")
@@ -134,13 +134,7 @@ enum DashboardText {
     }
 
     /// `5m`, `1h`, `90s`, `1d`: a window as written in files.
-    static func window(_ ms: Int64) -> String {
-        if ms <= 0 { return "0s" }
-        for (unit, size) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000)] where ms % size == 0 {
-            return "\(ms / size)\(unit)"
-        }
-        return "\(ms)ms"
-    }
+    static func window(_ ms: Int64) -> String { TimeSpec.formatDuration(ms) }
 
     /// `2026-11-20 10:46` (UTC), the frame's compact time.
     static func time(_ ms: Int64) -> String {

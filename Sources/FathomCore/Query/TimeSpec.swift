@@ -76,6 +76,16 @@ public enum TimeSpec {
         return try duration(c, lo, hi, query: s)
     }
 
+    /// A duration as written in files and flags, the inverse of ``parseDuration(_:)``: `5m`,
+    /// `1h`, `90s`, `1d`, `250ms` — the largest unit that divides it exactly.
+    public static func formatDuration(_ ms: Int64) -> String {
+        if ms <= 0 { return "0s" }
+        for (unit, size) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000)] where ms % size == 0 {
+            return "\(ms / size)\(unit)"
+        }
+        return "\(ms)ms"
+    }
+
     /// `2026-11-20T08:00:00Z`, or `2026-11-20T08:00:00.123Z` when `ms` is not a whole second.
     public static func format(_ ms: Int64) -> String {
         let days = CivilDate.floorDiv(ms, 86_400_000)
