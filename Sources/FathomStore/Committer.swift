@@ -19,7 +19,7 @@ public final class Committer: Sendable {
 
     /// Commits `batch` after the commit before it; `done` runs on the commit queue afterwards
     /// with the error, if any.
-    public func submit(_ batch: IngestBatch, to store: EmbeddedStore,
+    public func submit(_ batch: IngestBatch, to store: any Store,
                        done: (@Sendable ((any Error)?) -> Void)? = nil) throws {
         slot.wait()
         if let f = failure.withLock({ $0 }) {

@@ -66,7 +66,7 @@ extension EmbeddedStore {
     /// Drops the log lines of invocations that started before `linesOlderThan` (ms since the
     /// epoch); everything else about them stays. Returns how many lost their lines.
     @discardableResult
-    public func applyRetention(linesOlderThan: Int64) throws -> Int {
+    public func applyRetention(linesOlderThan: Int64) throws -> Int? {
         try guarded {
             try dbQueue.write { db in
                 // Lines are kept in chunks of many invocations: a chunk goes when its newest

@@ -20,7 +20,7 @@ import Synchronization
 /// file), and a writer waits up to 10 s for another's lock before failing with
 /// ``StoreError/busy(path:)``. The series-id map assumes that no other process resets the store
 /// while this one is open: series ids are never reused, so a stale entry can only miss data.
-public final class EmbeddedStore: MetricReader, Sendable {
+public final class EmbeddedStore: Sendable {
     /// The database file.
     public let path: String
     let dbQueue: DatabaseQueue
