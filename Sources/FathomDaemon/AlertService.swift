@@ -19,7 +19,7 @@ import Synchronization
 /// replayed one by one.
 final class AlertService: Service, Sendable {
     let rules: Mutex<RuleSet>
-    let store: EmbeddedStore
+    let store: any Store
     let loop: TailLoop
     let dispatcher: AlertDispatcher?
     let clock: @Sendable () -> Int64
@@ -38,7 +38,7 @@ final class AlertService: Service, Sendable {
     static let maxCatchUp: Int64 = 3_600_000
 
     init(
-        rules: RuleSet, store: EmbeddedStore, loop: TailLoop, dispatcher: AlertDispatcher?, delay: Int64,
+        rules: RuleSet, store: any Store, loop: TailLoop, dispatcher: AlertDispatcher?, delay: Int64,
         generatorURL: String, clock: @escaping @Sendable () -> Int64, logger: Logger
     ) {
         self.rules = Mutex(rules)

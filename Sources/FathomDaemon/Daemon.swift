@@ -15,7 +15,7 @@ import UnixSignals
 public enum Daemon {
     /// Runs until a signal stops it; throws when the store cannot be opened, the settings are
     /// wrong, or a commit fails.
-    public static func run(settings: DaemonSettings, settingsFile: String?, flags: DaemonSettings, storePath: String,
+    public static func run(settings: DaemonSettings, settingsFile: String?, flags: DaemonSettings, connection: StoreConnection,
                            logger: Logger) async throws {
         let options = settings.tailOptions
         guard !options.paths.isEmpty || settings.http != false else {
@@ -43,26 +43,34 @@ public enum Daemon {
             logger.warning("path does not exist (yet); it is watched and read when it appears", metadata: ["path": "\(path)"])
         }
         let clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
-        let store = try EmbeddedStore(path: storePath)
-        try store.disableAutoCheckpoint()
-        let checkpointer = WALCheckpointer(store: try EmbeddedStore(path: storePath), logger: logger)
+        let store = try connection.openWriter()
+        // The embedded store's write-ahead log is checkpointed by a service of its own.
+        var checkpointer: WALCheckpointer? = nil
+        if let embedded = store as? EmbeddedStore {
+            try embedded.disableAutoCheckpoint()
+            checkpointer = WALCheckpointer(store: try EmbeddedStore(path: embedded.path), logger: logger)
+        }
         let state = try store.ingestState()
         let loop = try TailLoop(store: store, config: settings.ingestConfig, options: options, state: state, clock: clock)
         if state != nil {
             logger.info("resumed", metadata: ["in_flight": "\(loop.status.withLock { $0.inFlight })"])
         }
-        // /metrics starts from the whole history, so counters do not drop to zero at a restart.
-        try store.forEachSeriesRollups { key, minutes in
-            if PipelineMetrics.isPipelineSeries(key.name) { return }
-            loop.cumulative.withLock { $0.add([key: minutes]) }
+        // /metrics starts from the whole history of the embedded store, so counters do not drop
+        // to zero at a restart. A shared ClickHouse store holds every daemon's data: there the
+        // counters count what this daemon read since it started (Prometheus' rate() handles the
+        // reset at a restart).
+        if connection.isEmbedded {
+            try store.forEachSeriesRollups { key, minutes in
+                if PipelineMetrics.isPipelineSeries(key.name) { return }
+                loop.cumulative.withLock { $0.add([key: minutes]) }
+            }
         }
         // Shut down in reverse order: HTTP first, then the tail loop (its last commit), then the
         // WAL checkpointer.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: checkpointer),
-            .init(service: TailService(loop: loop, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup,
-                  failureTerminationBehavior: .gracefullyShutdownGroup)
-        ]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let checkpointer { services.append(.init(service: checkpointer)) }
+        services.append(.init(service: TailService(loop: loop, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup,
+                              failureTerminationBehavior: .gracefullyShutdownGroup))
         // Alert rules: evaluated on the data's event time, state in the store, notifications
         // through the dispatcher (which never blocks evaluation, let alone ingestion).
         var alerting: AlertService? = nil
@@ -79,7 +87,7 @@ public enum Daemon {
                 notifiers: makeNotifiers(settings: notifierSettings, client: HTTPClient.shared, logger: logger),
                 settings: notifierSettings, logger: logger)
             let a = AlertService(
-                rules: rules, store: try EmbeddedStore(path: storePath), loop: loop, dispatcher: d,
+                rules: rules, store: try connection.openReader(), loop: loop, dispatcher: d,
                 delay: Int64(settings.alertDelayMillis ?? 60_000), generatorURL: Self.alertsURL(notifierSettings.externalURL),
                 clock: clock, logger: logger)
             services.append(.init(service: d))
@@ -89,7 +97,7 @@ public enum Daemon {
             logger.info("alert rules loaded", metadata: ["groups": "\(rules.groups.count)", "rules": "\(rules.ruleCount)"])
         }
         if let http {
-            let reader = try EmbeddedStore(path: storePath)
+            let reader = try connection.openReader()
             let stats = HTTPStats()
             let api = StoreAPI(reader: reader, loop: loop, http: stats, clock: clock, alerting: alerting, dispatcher: dispatcher,
                                 dashboards: settings.dashboards)

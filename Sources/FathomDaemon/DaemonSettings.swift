@@ -41,6 +41,9 @@ public struct DaemonSettings: Sendable, Equatable {
     public var include: [String]?
     public var exclude: [String]?
     public var store: String?
+    /// With a ClickHouse store: the local spool file, and its size bound (e.g. "1GiB").
+    public var spool: String?
+    public var spoolMax: String?
     public var listen: String?
     public var authTokenFile: String?
     public var firehoseAccessKeyFile: String?
@@ -75,6 +78,8 @@ public struct DaemonSettings: Sendable, Equatable {
         s.include = other.include ?? include
         s.exclude = other.exclude ?? exclude
         s.store = other.store ?? store
+        s.spool = other.spool ?? spool
+        s.spoolMax = other.spoolMax ?? spoolMax
         s.listen = other.listen ?? listen
         s.authTokenFile = other.authTokenFile ?? authTokenFile
         s.firehoseAccessKeyFile = other.firehoseAccessKeyFile ?? firehoseAccessKeyFile
@@ -171,6 +176,8 @@ public struct DaemonSettings: Sendable, Equatable {
             case "include": s.include = try strings(value, at)
             case "exclude": s.exclude = try strings(value, at)
             case "store": s.store = try string(value, at)
+            case "spool": s.spool = try string(value, at)
+            case "spool_max": s.spoolMax = try string(value, at)
             case "listen": s.listen = try string(value, at)
             case "auth_token_file": s.authTokenFile = try string(value, at)
             case "firehose_access_key_file": s.firehoseAccessKeyFile = try string(value, at)
@@ -211,7 +218,7 @@ public struct DaemonSettings: Sendable, Equatable {
         "alert_delay", "alert_file", "alert_log", "alertmanagers", "auth_token_file", "correlation_keys", "dashboards",
         "exclude", "external_url", "firehose_access_key_file", "format", "function", "http", "include", "keep_lines",
         "listen", "max_in_flight", "max_line_bytes", "max_open_files", "max_series", "partial_line_timeout", "paths",
-        "poll", "rotate_wait", "rules", "scan_interval", "store", "webhooks",
+        "poll", "rotate_wait", "rules", "scan_interval", "spool", "spool_max", "store", "webhooks",
     ]
 
     private static func string(_ v: Any, _ at: String) throws(SettingsError) -> String {

@@ -43,6 +43,21 @@ extension DaemonStatus {
         w.beginObject()
         for (k, n) in caps.sorted(by: { $0.key < $1.key }) { w.field(k, Int64(n)) }
         w.endObject()
+        if let spool {
+            w.key("spool")
+            w.beginObject()
+            w.field("batches", Int64(spool.batches))
+            w.field("bytes", spool.bytes)
+            w.field("max_bytes", spool.maxBytes)
+            w.field("oldest_seconds", spoolOldestSeconds)
+            w.key("connected"); w.bool(spool.connected)
+            w.key("last_error")
+            if let e = spool.lastError { w.string(e) } else { w.null() }
+            w.field("sent_batches", Int64(spool.sentBatches))
+            w.field("sent_rows", Int64(spool.sentRows))
+            w.field("failed_attempts", Int64(spool.failedAttempts))
+            w.endObject()
+        }
         w.key("problems")
         w.beginArray()
         for p in problems { w.string(p) }
@@ -72,6 +87,14 @@ extension DaemonStatus {
             let p99 = NumberFormat.fixed(lag.quantile(0.99) ?? 0, 3)
             rows.append(("ingest lag", "p50 \(p50) s, p99 \(p99) s"))
         }
+        if let spool {
+            let mib = { (b: Int64) in NumberFormat.fixed(Double(b) / 1_048_576, 1) }
+            var text = "\(spool.batches) batches waiting (\(mib(spool.bytes)) of \(mib(spool.maxBytes)) MiB)"
+            if spool.batches > 0 { text += ", oldest \(NumberFormat.fixed(spoolOldestSeconds, 1)) s" }
+            rows.append(("spool", text))
+            rows.append(("remote store", spool.connected ? "reachable" : "unreachable: \(spool.lastError ?? "unknown error")"))
+            rows.append(("sent", "\(spool.sentBatches) batches, \(spool.sentRows) rows (\(spool.failedAttempts) failed attempts)"))
+        }
         if residentBytes > 0 { rows.append(("memory", "\(residentBytes / 1_048_576) MiB resident")) }
         for (k, n) in fileEvents.sorted(by: { $0.key < $1.key }) { rows.append(("files: \(k)", "\(n)")) }
         for (k, n) in stats.quarantined.sorted(by: { $0.key < $1.key }) { rows.append(("quarantined: \(k.rawValue)", "\(n)")) }
@@ -87,7 +110,7 @@ extension DaemonStatus {
 
     /// What the store says of the last daemon run: its counters and invocations in flight, as
     /// committed with its last checkpoints.
-    public static func fromStore(_ store: EmbeddedStore) throws -> DaemonStatus {
+    public static func fromStore(_ store: any Store, now: Int64) throws -> DaemonStatus {
         var s = DaemonStatus()
         s.readyReason = "read from the store (no daemon asked)"
         s.fromStore = true
@@ -100,6 +123,7 @@ extension DaemonStatus {
             s.streams = ing.streamCount
         }
         s.filesWatched = try store.sources().count
+        s.takeSpool(of: store, now: now)
         return s
     }
 }

@@ -1,4 +1,5 @@
 import FathomCore
+import FathomStore
 
 /// What the daemon knows about itself: the ingestor's counters (lifetime: they are saved with
 /// the checkpoints, so they run on across restarts), its files, commits, lag, caps and memory.
@@ -38,8 +39,19 @@ public struct DaemonStatus: Sendable {
     /// Whether the last cycle found nothing to read after a complete scan: the daemon is caught
     /// up with its files, and time passing without data is real.
     public var caughtUp = false
+    /// The local spool of a remote store (ClickHouse): batches waiting to be sent. Nil for the
+    /// embedded store, which has none.
+    public var spool: SpoolStatus?
+    /// Age of the oldest batch in the spool when ``spool`` was taken, in seconds (0: none waiting).
+    public var spoolOldestSeconds = 0.0
 
     public init() {}
+
+    /// Takes the spool state of `store` (nil for a store without one) as of `now` (ms).
+    public mutating func takeSpool(of store: any Store, now: Int64) {
+        spool = store.spoolStatus()
+        spoolOldestSeconds = spool?.oldestCommittedAt.map { Double(max(0, now - $0)) / 1000 } ?? 0
+    }
 
     /// Prometheus families of the daemon's own health (all `fathom_daemon_*`).
     public func render(into w: inout PrometheusWriter, http: [(route: String, status: Int, count: Int)]) {
@@ -100,5 +112,20 @@ public struct DaemonStatus: Sendable {
         gauge("fathom_daemon_start_time_seconds", "When the daemon started, seconds since the epoch.",
               Double(startedMillis) / 1000)
         gauge("fathom_daemon_streams", "Log streams the ingestor keeps state for.", Double(streams))
+        if let spool {
+            gauge("fathom_daemon_spool_batches", "Committed batches waiting in the local spool for the remote store.",
+                  Double(spool.batches))
+            gauge("fathom_daemon_spool_bytes", "Encoded size of the batches waiting in the spool.", Double(spool.bytes))
+            gauge("fathom_daemon_spool_max_bytes", "The size at which commits wait for the spool to drain.",
+                  Double(spool.maxBytes))
+            gauge("fathom_daemon_spool_oldest_seconds", "Age of the oldest batch waiting in the spool (0 when empty).",
+                  spoolOldestSeconds)
+            gauge("fathom_daemon_remote_store_up", "1 when the last attempt to send to the remote store succeeded.",
+                  spool.connected ? 1 : 0)
+            counter("fathom_daemon_spool_sent_batches_total", "Spooled batches sent to the remote store.", spool.sentBatches)
+            counter("fathom_daemon_spool_sent_rows_total", "Rows sent to the remote store.", spool.sentRows)
+            counter("fathom_daemon_spool_send_failures_total", "Failed attempts to send to the remote store.",
+                    spool.failedAttempts)
+        }
     }
 }

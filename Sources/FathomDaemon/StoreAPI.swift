@@ -8,7 +8,7 @@ import FathomStore
 /// lets them run while the tail loop commits), ingestion goes through the tail loop's inbox and
 /// is answered once committed.
 final class StoreAPI: DaemonAPI {
-    let reader: EmbeddedStore
+    let reader: any Store
     let loop: TailLoop
     let http: HTTPStats
     let clock: @Sendable () -> Int64
@@ -19,7 +19,7 @@ final class StoreAPI: DaemonAPI {
     let dashboardCatalog: DashboardCatalog
 
     init(
-        reader: EmbeddedStore, loop: TailLoop, http: HTTPStats, clock: @escaping @Sendable () -> Int64,
+        reader: any Store, loop: TailLoop, http: HTTPStats, clock: @escaping @Sendable () -> Int64,
         alerting: AlertService? = nil, dispatcher: AlertDispatcher? = nil, dashboards: String? = nil
     ) {
         self.dashboardCatalog = DashboardCatalog(directories: dashboards.map { [$0] } ?? [])
@@ -91,7 +91,8 @@ final class StoreAPI: DaemonAPI {
     func metrics() async -> APIResponse {
         var w = PrometheusWriter()
         let skipped = loop.cumulative.withLock { $0.render(into: &w) }
-        let status = loop.status.withLock { $0 }
+        var status = loop.status.withLock { $0 }
+        status.takeSpool(of: loop.store, now: clock())
         status.render(into: &w, http: http.snapshot())
         w.family("fathom_daemon_exposition_skipped_series", type: .gauge,
                  help: "Series left out of this exposition because their name collided with another family.")
@@ -222,7 +223,9 @@ final class StoreAPI: DaemonAPI {
     }
 
     func status() async -> APIResponse {
-        json(loop.status.withLock { $0 }.json())
+        var status = loop.status.withLock { $0 }
+        status.takeSpool(of: loop.store, now: clock())
+        return json(status.json())
     }
 
     func readiness() async -> (ready: Bool, reason: String) {

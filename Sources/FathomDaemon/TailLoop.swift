@@ -50,7 +50,7 @@ public final class TailLoop: @unchecked Sendable {
     var lastExpiry: Int64 = 0
 
     // Shared.
-    let store: EmbeddedStore
+    let store: any Store
     let committer: Committer
     let clock: @Sendable () -> Int64
     private let stopFlag = Atomic<Bool>(false)
@@ -64,7 +64,7 @@ public final class TailLoop: @unchecked Sendable {
 
     /// - Parameters:
     ///   - state: the ingestor state committed last (invocations in flight survive a restart).
-    public init(store: EmbeddedStore, config: IngestConfig, options: TailOptions, state: [UInt8]?,
+    public init(store: any Store, config: IngestConfig, options: TailOptions, state: [UInt8]?,
                 clock: @escaping @Sendable () -> Int64) throws {
         self.store = store
         self.options = options

@@ -75,6 +75,11 @@ public protocol Store: MetricReader, AnyObject, Sendable {
 }
 
 extension Store {
+    /// ``checkpoint(forPrefix:file:)`` without a file identity.
+    public func checkpoint(forPrefix prefix: [UInt8]) throws -> SourceCheckpoint? {
+        try checkpoint(forPrefix: prefix, file: nil)
+    }
+
     /// ``alertTransitions(limit:since:)`` with the newest 100.
     public func alertTransitions(limit: Int = 100, since: Int64? = nil) throws -> [AlertTransition] {
         try alertTransitions(limit: limit, since: since)

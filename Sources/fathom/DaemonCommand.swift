@@ -117,6 +117,8 @@ struct DaemonCommand: AsyncParsableCommand {
         if !include.isEmpty { flags.include = include }
         if !exclude.isEmpty { flags.exclude = exclude }
         flags.store = storeOptions.store
+        flags.spool = storeOptions.spool
+        if storeOptions.spoolMax != StoreOptions.defaultSpoolMax { flags.spoolMax = storeOptions.spoolMax }
         flags.listen = listen
         flags.authTokenFile = authTokenFile
         flags.firehoseAccessKeyFile = firehoseAccessKeyFile
@@ -149,14 +151,22 @@ struct DaemonCommand: AsyncParsableCommand {
             flags.dashboards = dashboards
             let file = try config.map { path throws(SettingsError) in try DaemonSettings.load(path: path) } ?? DaemonSettings()
             let settings = file.overridden(by: flags)
-            let storePath = settings.store ?? EmbeddedStore.defaultPath(environment: ProcessInfo.processInfo.environment)
+            let environment = ProcessInfo.processInfo.environment
+            let connection: StoreConnection
+            do {
+                connection = try StoreLocator.connection(
+                    settings.store ?? EmbeddedStore.defaultPath(environment: environment), spool: settings.spool,
+                    spoolMax: settings.spoolMax ?? StoreOptions.defaultSpoolMax, environment: environment)
+            } catch let e as StoreLocator.Problem {
+                throw SettingsError("store: \(e.message)")
+            }
             LoggingSystem.bootstrap { label in
                 var h = StreamLogHandler.standardError(label: label)
                 h.logLevel = ProcessInfo.processInfo.environment["FATHOM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
                 return h
             }
             let logger = Logger(label: "fathom.daemon")
-            try await Daemon.run(settings: settings, settingsFile: config, flags: flags, storePath: storePath, logger: logger)
+            try await Daemon.run(settings: settings, settingsFile: config, flags: flags, connection: connection, logger: logger)
         } catch let e as SettingsError {
             Self.note("fathom: \(e.message)\n")
             throw ExitCode(2)

@@ -78,13 +78,19 @@ struct Ingest: ParsableCommand {
         config.maxLineBytes = maxLineBytes
         config.correlationKeys += correlationKey
         config.pricing = Pricing(perGBSecond: pricePerGbSecond, perRequest: pricePerRequest)
-        let store = dryRun ? nil : try storeOptions.open()
+        let store = dryRun ? nil : try storeOptions.openWriter()
         if replay { try store?.reset() }
         var runner = IngestRunner(store: store, config: config)
         runner.replay = replay
         if !quiet && isatty(2) == 1 { runner.progress = Progress() }
         let started = Date()
         let stats = try runner.run(paths)
+        // A ClickHouse store queues batches in its local spool: wait until ClickHouse has them.
+        do {
+            try store?.flush()
+        } catch {
+            throw CLIError("\(error)\nThe batches stay in the spool; the next ingest or daemon with the same --spool sends them.")
+        }
         let seconds = Date().timeIntervalSince(started)
         if let store, let range = try store.dataRange() {
             _ = try store.applyRetention(linesOlderThan: range.to - retention)

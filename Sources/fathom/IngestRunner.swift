@@ -9,7 +9,7 @@ import Synchronization
 /// and data and checkpoints are committed in one transaction, so a re-run never counts twice.
 struct IngestRunner {
     /// Nil for a dry run: parse and aggregate, commit nothing.
-    let store: EmbeddedStore?
+    let store: (any Store)?
     var ingestor: Ingestor
     /// Commit after this many input bytes (bounds memory: a batch holds its invocations' lines).
     var batchBytes: Int64 = 8 << 20
@@ -29,7 +29,7 @@ struct IngestRunner {
     /// break was ingested and the break is in the quarantine.
     private(set) var warnings: [String] = []
 
-    init(store: EmbeddedStore?, config: IngestConfig) {
+    init(store: (any Store)?, config: IngestConfig) {
         self.store = store
         self.ingestor = Ingestor(config: config)
     }

@@ -79,7 +79,7 @@ struct StatusCommand: AsyncParsableCommand {
         let store = try storeOptions.open()
         let status: DaemonStatus
         do {
-            status = try DaemonStatus.fromStore(store)
+            status = try DaemonStatus.fromStore(store, now: nowMillis())
         } catch {
             Self.note("fathom: cannot read the daemon state: \(error)\n")
             throw ExitCode(1)

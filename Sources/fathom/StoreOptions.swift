@@ -2,21 +2,59 @@ import ArgumentParser
 import FathomStore
 import Foundation
 
-/// `--store PATH`, shared by every command that reads or writes the store.
+/// `--store PATH|URL` and `--spool PATH`, shared by every command that reads or writes the store.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The embedded store (SQLite file).",
-        discussion: "Default: $FATHOM_STORE, else $XDG_DATA_HOME/fathom/fathom.sqlite, else ~/.local/share/fathom/fathom.sqlite.",
-        valueName: "path"))
+        "The store: an SQLite file (the embedded store), or clickhouse://[user[:password]@]host[:port]/database[?cluster=NAME].",
+        discussion: """
+            Default: $FATHOM_STORE, else $XDG_DATA_HOME/fathom/fathom.sqlite, else ~/.local/share/fathom/fathom.sqlite. \
+            A password can also come from $FATHOM_CLICKHOUSE_PASSWORD.
+            """,
+        valueName: "path|url"))
     var store: String?
 
-    /// The store's path as chosen by the flag or the environment.
-    var path: String { store ?? EmbeddedStore.defaultPath(environment: ProcessInfo.processInfo.environment) }
+    @Option(name: .long, help: ArgumentHelp(
+        "With a ClickHouse store: the local spool file that holds batches (and this writer's checkpoints) until ClickHouse has them.",
+        discussion: "Default: $XDG_DATA_HOME/fathom/spool/<host>-<port>-<database>.sqlite (or under ~/.local/share).",
+        valueName: "path"))
+    var spool: String?
 
-    /// Opens the store; a user-caused failure becomes a clear message and exit code 1.
-    func open() throws -> EmbeddedStore {
+    @Option(name: .long, help: ArgumentHelp(
+        "With a ClickHouse store: the most the spool may hold before commits wait for it to drain (e.g. 512MiB, 2GiB).",
+        valueName: "size"))
+    var spoolMax: String = StoreOptions.defaultSpoolMax
+
+    /// The spool's bound unless told otherwise.
+    static let defaultSpoolMax = "1GiB"
+
+    /// The store as chosen by the flag or the environment.
+    var location: String { store ?? EmbeddedStore.defaultPath(environment: ProcessInfo.processInfo.environment) }
+
+    /// How to open the store; a bad location becomes a clear message and exit code 2.
+    func connection() throws -> StoreConnection {
         do {
-            return try EmbeddedStore(path: path)
+            return try StoreLocator.connection(
+                location, spool: spool, spoolMax: spoolMax, environment: ProcessInfo.processInfo.environment)
+        } catch let e as StoreLocator.Problem {
+            throw CLIError("--store: \(e.message)", code: 2)
+        }
+    }
+
+    /// Opens the store for writing (ingest); a failure becomes a clear message and exit code 1.
+    func openWriter() throws -> any Store {
+        let c = try connection()
+        do {
+            return try c.openWriter()
+        } catch {
+            throw CLIError("cannot open the store: \(error)")
+        }
+    }
+
+    /// Opens the store for reading; a failure becomes a clear message and exit code 1.
+    func open() throws -> any Store {
+        let c = try connection()
+        do {
+            return try c.openReader()
         } catch {
             throw CLIError("cannot open the store: \(error)")
         }

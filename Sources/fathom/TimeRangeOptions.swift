@@ -12,7 +12,7 @@ struct TimeRangeOptions: ParsableArguments {
     var to: String?
 
     /// The range in ms, defaulting to the data in `store`; nil when the store is empty and nothing was given.
-    func resolve(store: EmbeddedStore) throws -> (from: Int64, to: Int64)? {
+    func resolve(store: any Store) throws -> (from: Int64, to: Int64)? {
         let data = try store.dataRange()
         do {
             return try TimeSpec.range(from: from, to: to, data: data, now: nowMillis())

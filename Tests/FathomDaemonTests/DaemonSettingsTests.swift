@@ -47,7 +47,7 @@ import Testing
         #expect(s.rules == ["r1.yaml", "r2.yaml"] && s.alertDelayMillis == 30_000 && s.alertmanagers == ["http://127.0.0.1:9093"])
         #expect(s.webhooks == ["http://h/1"] && s.alertFile == "/tmp/a.jsonl" && s.alertLog == false)
         #expect(s.externalURL == "https://fathom.example" && s.dashboards == "/etc/fathom/dashboards")
-        #expect(DaemonSettings.knownKeys.count == 28)
+        #expect(DaemonSettings.knownKeys.count == 30)
     }
 
     @Test(arguments: [

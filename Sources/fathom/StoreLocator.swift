@@ -1,0 +1,63 @@
+import FathomCore
+import FathomStore
+import Foundation
+
+/// Turns what `--store` (or the daemon's `store:` setting) says into a ``StoreConnection``: a
+/// `clickhouse://` URL opens a ClickHouse store with a local spool, anything else is the path of
+/// an embedded store.
+enum StoreLocator {
+    /// A location or option that cannot be used, with the reason.
+    struct Problem: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    /// - Parameters:
+    ///   - location: a path or a `clickhouse://` URL.
+    ///   - spool: the spool file for a ClickHouse store (nil: the default for that URL).
+    ///   - spoolMax: the spool's size bound, like `512MiB` or `2GiB`.
+    static func connection(
+        _ location: String, spool: String?, spoolMax: String, environment: [String: String]
+    ) throws -> StoreConnection {
+        if location.lowercased().hasPrefix("clickhouse://") {
+            return try clickHouse(location, spool: spool, spoolMax: try size(spoolMax), environment: environment)
+        }
+        if let scheme = location.range(of: "://"), !location[..<scheme.lowerBound].contains("/") {
+            throw Problem(message: "'\(location)' is not a file path, and \(location[..<scheme.lowerBound]):// is not a store Fathom knows (use a path, or clickhouse://host:8123/database)")
+        }
+        return .embedded(path: location)
+    }
+
+    /// A size: a whole number with an optional unit B, KB/KiB, MB/MiB, GB/GiB (powers of 1024).
+    static func size(_ text: String) throws -> Int64 {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let digits = t.prefix { $0.isNumber }
+        let unit = t.dropFirst(digits.count).trimmingCharacters(in: .whitespaces).lowercased()
+        let scale: Int64
+        switch unit {
+        case "", "b": scale = 1
+        case "k", "kb", "kib": scale = 1 << 10
+        case "m", "mb", "mib": scale = 1 << 20
+        case "g", "gb", "gib": scale = 1 << 30
+        default: throw Problem(message: "'\(text)' is not a size (examples: 512MiB, 2GiB)")
+        }
+        guard let n = Int64(digits), n > 0, n <= Int64.max / scale else {
+            throw Problem(message: "'\(text)' is not a size (examples: 512MiB, 2GiB)")
+        }
+        return n * scale
+    }
+
+    /// The spool file for a URL when none is given: beside the default embedded store.
+    static func defaultSpool(host: String, port: Int, database: String, environment: [String: String]) -> String {
+        let store = EmbeddedStore.defaultPath(environment: environment.filter { $0.key != "FATHOM_STORE" })
+        let folder = (store as NSString).deletingLastPathComponent
+        let safe = "\(host)-\(port)-\(database)".map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" }
+        return folder + "/spool/" + String(safe) + ".sqlite"
+    }
+
+    private static func clickHouse(
+        _ location: String, spool: String?, spoolMax: Int64, environment: [String: String]
+    ) throws -> StoreConnection {
+        throw Problem(message: "this build of Fathom has no ClickHouse support")
+    }
+}
