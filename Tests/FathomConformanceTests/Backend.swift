@@ -68,6 +68,7 @@ struct Backend: Sendable, CustomStringConvertible, CustomTestStringConvertible {
             spoolPath: dir.appendingPathComponent("spool.sqlite").path, spoolMaxBytes: 64 << 20,
             logger: Logger(label: "fathom.conformance"))
         return (store, {
+            store.close()  // stops the spool drainer and releases the spool lock
             dropClickHouseDatabase(address: address, database: database)
             try? FileManager.default.removeItem(at: dir)
         })

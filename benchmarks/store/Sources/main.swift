@@ -278,6 +278,9 @@ func run(_ o: Options) throws -> [(String, String)] {
     row("series(named: fn.duration): p50 / p99 ms", "\(fmt(sp50, 2)) / \(fmt(sp99, 2)) (\(listed.count) series)")
     let (dp50, dp99, _) = try measure(o.runs) { try store.dataRange() }
     row("dataRange: p50 / p99 ms", "\(fmt(dp50, 2)) / \(fmt(dp99, 2))")
+    #if canImport(FathomClickHouse)
+    (store as? ClickHouseStore)?.close()
+    #endif
     return rows
 }
 
