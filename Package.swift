@@ -111,6 +111,20 @@ let package = Package(
             ],
             exclude: ["Golden"],
             swiftSettings: strict),
+        // The same cases against every store engine (`any Store`): the embedded store, and ClickHouse when
+        // FATHOM_CLICKHOUSE is set. ClickHouse: add "FathomClickHouse" to the dependencies below (the cases
+        // are compiled in with `#if canImport(FathomClickHouse)`).
+        .testTarget(
+            name: "FathomConformanceTests",
+            dependencies: ["FathomStore", "FathomIO", "FathomCore" /* , "FathomClickHouse" */],
+            swiftSettings: strict),
+        // Store benchmark: 30 days x 200 functions x 3 versions of minute rollups, committed and queried
+        // through `any Store` (benchmarks/store/run.sh). ClickHouse: add "FathomClickHouse" below.
+        .executableTarget(
+            name: "fathom-store-bench",
+            dependencies: ["FathomStore", "FathomIO", "FathomCore" /* , "FathomClickHouse" */],
+            path: "benchmarks/store/Sources",
+            swiftSettings: strict),
         .testTarget(
             name: "FathomCLITests", dependencies: ["fathom", "FathomCore"], exclude: ["Golden"],
             swiftSettings: strict),
