@@ -227,7 +227,8 @@ extension EmbeddedStore {
         }
     }
 
-    private func upsertCheckpoints(_ checkpoints: [SourceCheckpoint], now: Int64, db: Database) throws {
+    /// Upserts `checkpoints` (also for the spool's commit, ``spoolCommit(data:batch:now:)``).
+    func upsertCheckpoints(_ checkpoints: [SourceCheckpoint], now: Int64, db: Database) throws {
         guard !checkpoints.isEmpty else { return }
         let upsert = try FastStatement(
             db,

@@ -61,11 +61,23 @@ import GRDB
 ///   -- the history, bounded: only the newest 10 000 rows are kept
 /// ```
 ///
+/// Version 4 (the spool of a store that sends to a remote engine; the spool file is a Fathom
+/// store of its own, whose `sources` and `ingest_state` hold the checkpoints of its writer):
+///
+/// ```sql
+/// spool_batches(seq INTEGER PRIMARY KEY AUTOINCREMENT,   -- never reused: a flight's id is its first seq
+///               data BLOB,                               -- BatchCodec.encode(batch)
+///               bytes INTEGER, committed_at INTEGER)     -- length(data); commit time
+/// spool_flight(id INTEGER PRIMARY KEY CHECK(id = 1),      -- at most one row: the flight being sent,
+///              first INTEGER, last INTEGER)              -- spool_batches first...last
+/// meta: writer_id = 16 random lowercase hex characters, made once (the spool's identity remotely)
+/// ```
+///
 /// Every time is milliseconds since the Unix epoch. The file's `PRAGMA application_id` is
 /// ``applicationID`` so that a foreign SQLite file is refused before anything is written to it.
 enum StoreSchema {
     /// The schema version this build writes and reads.
-    static let version = 3
+    static let version = 4
     /// `PRAGMA application_id` of Fathom stores: "FATH" in ASCII.
     static let applicationID: Int32 = 0x4641_5448
 
@@ -213,13 +225,31 @@ enum StoreSchema {
                     UPDATE meta SET value = '3' WHERE key = 'schema_version';
                     """)
         }
+        migrator.registerMigration("v4") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE spool_batches (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        data BLOB NOT NULL,
+                        bytes INTEGER NOT NULL CHECK (bytes >= 0),
+                        committed_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE spool_flight (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        first INTEGER NOT NULL,
+                        last INTEGER NOT NULL
+                    );
+                    INSERT INTO meta (key, value) VALUES ('writer_id', lower(hex(randomblob(8))));
+                    UPDATE meta SET value = '4' WHERE key = 'schema_version';
+                    """)
+        }
         return migrator
     }
 
     /// The tables that hold data, children first (the order `reset` deletes them in).
     static let dataTables = [
         "links", "invocations", "line_chunks", "rollups", "series", "quarantine", "sources", "ingest_state",
-        "alert_state", "alert_transitions",
+        "alert_state", "alert_transitions", "spool_flight", "spool_batches",
     ]
 
     /// The columns of `invocations` that make an `Invocation`, in the order `EmbeddedStore`

@@ -64,7 +64,7 @@ import Testing
     @Test func schemaVersion3HasTheAlertTables() throws {
         let dir = TempDir()
         let store = try dir.store()
-        #expect(StoreSchema.version == 3)
+        #expect(StoreSchema.version >= 3)
         let tables = try store.dbQueue.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'alert%' ORDER BY name")
         }
