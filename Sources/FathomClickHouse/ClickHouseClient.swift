@@ -105,17 +105,16 @@ public final class ClickHouseClient: Sendable {
     }
 
     private func once(url: String, body: [UInt8], gzip: Bool) throws -> [UInt8] {
-        var headers = HTTPHeaders()
-        headers.add(name: "User-Agent", value: "fathom")
-        if let user { headers.add(name: "X-ClickHouse-User", value: user) }
-        if let password { headers.add(name: "X-ClickHouse-Key", value: password) }
-        if gzip { headers.add(name: "Content-Encoding", value: "gzip") }
-        let request: HTTPClient.Request
+        var request: HTTPClient.Request
         do {
-            request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .bytes(body))
+            request = try HTTPClient.Request(url: url, method: .POST, body: .bytes(body))
         } catch {
             throw ClickHouseError.unreachable(url: base, reason: "\(error)")
         }
+        request.headers.add(name: "User-Agent", value: "fathom")
+        if let user { request.headers.add(name: "X-ClickHouse-User", value: user) }
+        if let password { request.headers.add(name: "X-ClickHouse-Key", value: password) }
+        if gzip { request.headers.add(name: "Content-Encoding", value: "gzip") }
         let response: HTTPClient.Response
         do {
             response = try HTTPClient.shared.execute(

@@ -18,6 +18,7 @@ public final class ClickHouseStore: Sendable {
     public let spoolPath: String?
     public let spoolMaxBytes: Int64
     let logger: Logger
+    let spoolHolder = SpoolHolder()
 
     /// Connects, creates the database when missing, and brings the schema up to date (on every
     /// shard in cluster mode).

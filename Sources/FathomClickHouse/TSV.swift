@@ -205,7 +205,7 @@ struct TSVRows: Sequence {
                 }
                 i += 1
             }
-            let end = min(i, data.count)
+            let end = Swift.min(i, data.count)
             fields.append(start..<end)
             position = end + 1
             return TSVRow(data: data, fields: fields)
