@@ -259,7 +259,8 @@ struct TSVRow {
 
     /// An `Array(String)` field: `['a','b']`.
     func stringArray(_ i: Int) throws(ClickHouseError) -> [String] {
-        let raw = TSV.unescape(data[fields[i]])
+        // Written and read as ClickHouse's quoted literal, with no TSV escaping on top.
+        let raw = Array(data[fields[i]])
         guard raw.first == UInt8(ascii: "["), raw.last == UInt8(ascii: "]") else {
             throw .badResponse("'\(String(decoding: raw, as: UTF8.self))' is not an array")
         }

@@ -6,7 +6,7 @@ import Testing
 @testable import FathomClickHouse
 
 @Suite(.serialized) struct ClickHouseServerTests {
-    @Test(.enabled(if: singleServer != nil, noSingle))
+    @Test(.enabled(if: singleServer != nil, "FATHOM_CLICKHOUSE is not set (host:port of a ClickHouse server)"))
     func stringsRoundTripThroughTheServer() throws {
         let db = try TestDatabase(server: singleServer!)
         let c = ClickHouseClient(url: db.url)
@@ -45,7 +45,7 @@ import Testing
         #expect(back.first?.bytes(0) == blob)
     }
 
-    @Test(.enabled(if: singleServer != nil, noSingle))
+    @Test(.enabled(if: singleServer != nil, "FATHOM_CLICKHOUSE is not set (host:port of a ClickHouse server)"))
     func sqlErrorsAreValuesWithTheServersMessage() throws {
         let db = try TestDatabase(server: singleServer!)
         let c = ClickHouseClient(url: db.url)
@@ -64,7 +64,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: singleServer != nil, noSingle))
+    @Test(.enabled(if: singleServer != nil, "FATHOM_CLICKHOUSE is not set (host:port of a ClickHouse server)"))
     func schemaIsCreatedOnceAndANewerOneRefused() throws {
         let db = try TestDatabase(server: singleServer!)
         _ = try db.store()
@@ -85,7 +85,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: singleServer != nil, noSingle))
+    @Test(.enabled(if: singleServer != nil, "FATHOM_CLICKHOUSE is not set (host:port of a ClickHouse server)"))
     func aFlightSentTwiceIsCountedOnce() throws {
         let db = try TestDatabase(server: singleServer!)
         let store = try db.store()
@@ -115,7 +115,7 @@ import Testing
         #expect(requests.values.first?.first?.rollup.count == 4)
     }
 
-    @Test(.enabled(if: singleServer != nil, noSingle))
+    @Test(.enabled(if: singleServer != nil, "FATHOM_CLICKHOUSE is not set (host:port of a ClickHouse server)"))
     func readsEqualTheEmbeddedStore() throws {
         let db = try TestDatabase(server: singleServer!)
         let store = try db.store()
@@ -133,7 +133,7 @@ import Testing
         #expect(try snapshot(store) == snapshot(embedded))
     }
 
-    @Test(.enabled(if: singleServer != nil, noSingle))
+    @Test(.enabled(if: singleServer != nil, "FATHOM_CLICKHOUSE is not set (host:port of a ClickHouse server)"))
     func alertsBehaveLikeTheEmbeddedStore() throws {
         let db = try TestDatabase(server: singleServer!)
         let store = try db.store()
@@ -162,7 +162,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: singleServer != nil, noSingle))
+    @Test(.enabled(if: singleServer != nil, "FATHOM_CLICKHOUSE is not set (host:port of a ClickHouse server)"))
     func retentionDropsWholeDays() throws {
         let db = try TestDatabase(server: singleServer!, query: "retention=1d")
         let store = try db.store()
@@ -182,7 +182,7 @@ import Testing
         #expect(try store.series(named: "duration").allSatisfy { $0.firstSeen >= t0 + day })
     }
 
-    @Test(.enabled(if: singleServer != nil, noSingle))
+    @Test(.enabled(if: singleServer != nil, "FATHOM_CLICKHOUSE is not set (host:port of a ClickHouse server)"))
     func commitsGoThroughTheSpool() throws {
         let db = try TestDatabase(server: singleServer!)
         let store = try db.store()
@@ -202,7 +202,7 @@ import Testing
         #expect(try store.dataRange() == nil)
     }
 
-    @Test(.enabled(if: clusterServer != nil, noCluster))
+    @Test(.enabled(if: clusterServer != nil, "FATHOM_CLICKHOUSE_CLUSTER is not set (host:port of a server of cluster fathom_2s)"))
     func clusterTablesSpreadOverBothShardsAndReadLikeOneServer() throws {
         let db = try TestDatabase(server: clusterServer!, cluster: "fathom_2s")
         let store = try db.store()

@@ -13,7 +13,7 @@ import Testing
         #expect(url.database == "logs")
         #expect(url.cluster == "c2")
         #expect(url.replicated)
-        #expect(url.retentionMs == 30 * 86_400_000)
+        #expect(url.retentionMs == Int64(2_592_000_000))
         #expect(url.timeoutMs == 10_000)
         #expect(url.httpBase() == "http://ch.example:9123")
     }

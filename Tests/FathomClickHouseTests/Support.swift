@@ -12,8 +12,6 @@ let clusterServer: String? = ProcessInfo.processInfo.environment["FATHOM_CLICKHO
     $0.isEmpty ? nil : $0
 }
 
-let noSingle = "FATHOM_CLICKHOUSE is not set (host:port of a ClickHouse server, e.g. 127.0.0.1:18123)"
-let noCluster = "FATHOM_CLICKHOUSE_CLUSTER is not set (host:port of a server of cluster fathom_2s)"
 
 /// A fresh random database on a server, dropped (on every shard) when the test is done.
 final class TestDatabase {
