@@ -226,6 +226,17 @@ import Testing
             #expect(try snapshot(store) == snapshot(one))
         }
         #expect(try store.stats().invocations == batch.invocations.count)
+        // Re-opening migrates nothing; retention works on every shard.
+        _ = try db.store()
+        try store.applyRetention(linesOlderThan: t0 + day + 1)
+        #expect(try store.invocation(requestID: "r2").first?.lines == [])
+        let retained = try TestDatabase(server: clusterServer!, cluster: "fathom_2s", query: "retention=1d")
+        let r = try retained.store()
+        try r.send(batch: batch, writer: "w", first: 1, committedAt: t0 + 5)
+        #expect(try r.enforceRetention(now: t0 + 2 * day + 1) > 0)
+        #expect(try r.invocation(requestID: "r2").isEmpty)
+        #expect(try r.invocation(requestID: "r3").count == 1)
+        #expect(try r.dataRange()?.from == t0 + day + 3 * 60_000)
     }
 }
 
