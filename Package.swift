@@ -73,6 +73,16 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict),
+        // Edge: the ClickHouse store (HTTP through AsyncHTTPClient), fed by the local spool.
+        .target(
+            name: "FathomClickHouse",
+            dependencies: [
+                "FathomCore", "FathomIO", "FathomStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         // The command-line tool.
         .executableTarget(
             name: "fathom",
@@ -97,6 +107,10 @@ let package = Package(
         .testTarget(
             name: "FathomDaemonTests",
             dependencies: ["FathomDaemon", "FathomStore", "FathomIO", "FathomCore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "FathomClickHouseTests",
+            dependencies: ["FathomClickHouse", "FathomStore", "FathomIO", "FathomCore"],
             swiftSettings: strict),
         .testTarget(
             name: "FathomConfigTests", dependencies: ["FathomConfig", "FathomCore"], swiftSettings: strict),
