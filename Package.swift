@@ -87,9 +87,10 @@ let package = Package(
         .executableTarget(
             name: "fathom",
             dependencies: [
-                "FathomCore", "FathomIO", "FathomStore", "FathomDaemon", "FathomConfig", "FathomAlerts",
+                "FathomCore", "FathomIO", "FathomStore", "FathomClickHouse", "FathomDaemon", "FathomConfig", "FathomAlerts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"], swiftSettings: strict),
@@ -126,17 +127,18 @@ let package = Package(
             exclude: ["Golden"],
             swiftSettings: strict),
         // The same cases against every store engine (`any Store`): the embedded store, and ClickHouse when
-        // FATHOM_CLICKHOUSE is set. ClickHouse: add "FathomClickHouse" to the dependencies below (the cases
-        // are compiled in with `#if canImport(FathomClickHouse)`).
+        // FATHOM_CLICKHOUSE is set.
         .testTarget(
             name: "FathomConformanceTests",
-            dependencies: ["FathomStore", "FathomIO", "FathomCore" /* , "FathomClickHouse" */],
+            dependencies: ["FathomStore", "FathomIO", "FathomCore", "FathomClickHouse",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         // Store benchmark: 30 days x 200 functions x 3 versions of minute rollups, committed and queried
-        // through `any Store` (benchmarks/store/run.sh). ClickHouse: add "FathomClickHouse" below.
+        // through `any Store` (benchmarks/store/run.sh), on either engine.
         .executableTarget(
             name: "fathom-store-bench",
-            dependencies: ["FathomStore", "FathomIO", "FathomCore" /* , "FathomClickHouse" */],
+            dependencies: ["FathomStore", "FathomIO", "FathomCore", "FathomClickHouse",
+                           .product(name: "Logging", package: "swift-log")],
             path: "benchmarks/store/Sources",
             swiftSettings: strict),
         .testTarget(

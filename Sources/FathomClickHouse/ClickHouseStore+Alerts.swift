@@ -36,8 +36,8 @@ extension ClickHouseStore {
             rows.string(s?.group ?? "")
             rows.string(s?.fingerprint ?? "")
             rows.string(s?.rule ?? "")
-            rows.string(TagText.encode(s?.labels ?? []))
-            rows.string(TagText.encode(s?.annotations ?? []))
+            rows.string(CanonicalTags.encode(s?.labels ?? []))
+            rows.string(CanonicalTags.encode(s?.annotations ?? []))
             rows.string(s?.state.rawValue ?? "")
             rows.optionalInt(s?.activeSince)
             rows.optionalInt(s?.firingSince)
@@ -54,7 +54,7 @@ extension ClickHouseStore {
             history.int(generation * 1_000_000 + Int64(i))
             history.string(t.group)
             history.string(t.rule)
-            history.string(TagText.encode(t.labels))
+            history.string(CanonicalTags.encode(t.labels))
             history.string(t.from.rawValue)
             history.string(t.to.rawValue)
             history.optionalDouble(Self.storable(t.value))
@@ -91,8 +91,8 @@ extension ClickHouseStore {
             }
             result.append(
                 AlertSnapshot(
-                    group: row.string(0), rule: row.string(1), labels: TagText.decode(row.string(2)),
-                    annotations: TagText.decode(row.string(3)), state: state, activeSince: try row.optionalInt(5),
+                    group: row.string(0), rule: row.string(1), labels: CanonicalTags.decode(row.string(2)),
+                    annotations: CanonicalTags.decode(row.string(3)), state: state, activeSince: try row.optionalInt(5),
                     firingSince: try row.optionalInt(6), value: try row.optionalDouble(8), evaluatedAt: try row.int(9),
                     keepFiringSince: try row.optionalInt(7)))
         }
@@ -131,7 +131,7 @@ extension ClickHouseStore {
             }
             result.append(
                 AlertTransition(
-                    time: try row.int(0), group: row.string(1), rule: row.string(2), labels: TagText.decode(row.string(3)),
+                    time: try row.int(0), group: row.string(1), rule: row.string(2), labels: CanonicalTags.decode(row.string(3)),
                     from: f, to: t, value: try row.optionalDouble(6)))
         }
         return result

@@ -15,7 +15,7 @@ extension ClickHouseStore: MetricReader {
             guard let kind = MetricKind(rawValue: kindName) else {
                 throw ClickHouseError.badResponse("series with unknown kind \(kindName)")
             }
-            let key = SeriesKey(name: row.string(0), kind: kind, tags: TagText.decode(row.string(2)))
+            let key = SeriesKey(name: row.string(0), kind: kind, tags: CanonicalTags.decode(row.string(2)))
             result.append(SeriesInfo(key: key, firstSeen: try row.int(3), lastSeen: try row.int(4)))
         }
         return result.sorted { $0.key < $1.key }
@@ -31,7 +31,7 @@ extension ClickHouseStore: MetricReader {
         var tuples: [String] = []
         var functions = Set<String>()
         for key in Set(series) {
-            let tags = TagText.encode(key.tags)
+            let tags = CanonicalTags.encode(key.tags)
             byText[key.name + "\u{0}" + key.kind.rawValue + "\u{0}" + tags] = key
             tuples.append("(\(TSV.literal(key.name)), \(TSV.literal(key.kind.rawValue)), \(TSV.literal(tags)))")
             functions.insert(key.tag("function") ?? "")
@@ -70,7 +70,7 @@ extension ClickHouseStore: MetricReader {
                 guard let kind = MetricKind(rawValue: kindName) else {
                     throw ClickHouseError.badResponse("rollup with unknown kind \(kindName)")
                 }
-                key = SeriesKey(name: name, kind: kind, tags: TagText.decode(tags))
+                key = SeriesKey(name: name, kind: kind, tags: CanonicalTags.decode(tags))
             }
             let minute = try row.int(3)
             let rollup: Rollup

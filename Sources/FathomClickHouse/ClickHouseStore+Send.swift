@@ -22,7 +22,7 @@ extension ClickHouseStore {
         // Rollups, sorted so that re-sends give byte-identical bodies.
         var rollups = TSVWriter()
         for (key, minutes) in batch.rollups.sorted(by: { $0.key < $1.key }) where !minutes.isEmpty {
-            let tags = TagText.encode(key.tags)
+            let tags = CanonicalTags.encode(key.tags)
             let function = key.tag("function") ?? ""
             let version = key.tag("version") ?? ""
             for (minute, rollup) in minutes.sorted(by: { $0.key < $1.key }) {

@@ -7,13 +7,13 @@ import FathomCore
 ///
 /// Examples: `[function:api, version:$LATEST]` → `function:api,version:$LATEST`;
 /// `[route:/a,b]` → `route:/a\,b`; `[canary]` → `canary`; no tags → the empty text.
-enum CanonicalTags {
+public enum CanonicalTags {
     private static let backslash = UInt8(ascii: "\\")
     private static let comma = UInt8(ascii: ",")
     private static let colon = UInt8(ascii: ":")
 
     /// The canonical text of `tags` (already sorted, as a `SeriesKey` keeps them).
-    static func encode(_ tags: [Tag]) -> String {
+    public static func encode(_ tags: [Tag]) -> String {
         var out: [UInt8] = []
         for (i, tag) in tags.enumerated() {
             if i > 0 { out.append(comma) }
@@ -28,7 +28,7 @@ enum CanonicalTags {
     }
 
     /// The tags of a canonical text.
-    static func decode(_ text: String) -> [Tag] {
+    public static func decode(_ text: String) -> [Tag] {
         var tags: [Tag] = []
         guard !text.isEmpty else { return tags }
         var key: [UInt8] = []

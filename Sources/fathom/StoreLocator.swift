@@ -1,6 +1,8 @@
+import FathomClickHouse
 import FathomCore
 import FathomStore
 import Foundation
+import Logging
 
 /// Turns what `--store` (or the daemon's `store:` setting) says into a ``StoreConnection``: a
 /// `clickhouse://` URL opens a ClickHouse store with a local spool, anything else is the path of
@@ -58,6 +60,21 @@ enum StoreLocator {
     private static func clickHouse(
         _ location: String, spool: String?, spoolMax: Int64, environment: [String: String]
     ) throws -> StoreConnection {
-        throw Problem(message: "this build of Fathom has no ClickHouse support")
+        var url: ClickHouseURL
+        do {
+            url = try ClickHouseURL(parsing: location)
+        } catch {
+            throw Problem(message: "\(error)")
+        }
+        if url.password == nil, let password = environment["FATHOM_CLICKHOUSE_PASSWORD"], !password.isEmpty {
+            url.password = password
+        }
+        let spoolPath = spool ?? defaultSpool(host: url.host, port: url.port, database: url.database, environment: environment)
+        let logger = Logger(label: "fathom.clickhouse")
+        let fixed = url
+        return StoreConnection(
+            location: url.description, isEmbedded: false,
+            openWriter: { try ClickHouseStore(url: fixed, spoolPath: spoolPath, spoolMaxBytes: spoolMax, logger: logger) },
+            openReader: { try ClickHouseStore(url: fixed, spoolPath: nil, spoolMaxBytes: spoolMax, logger: logger) })
     }
 }
