@@ -6,14 +6,28 @@ import NIOCore
 
 /// Talks to one ClickHouse server over HTTP, synchronously: each call blocks its thread until the
 /// answer is in (it waits on AsyncHTTPClient's future), so call it from a thread that may block,
-/// never from an event loop. All clients share `HTTPClient.shared` (its connection pool keeps
-/// connections open between calls).
+/// never from an event loop. All clients share one `HTTPClient` (``http``), whose connection pool
+/// keeps connections open between calls.
 ///
 /// - Authentication: `X-ClickHouse-User` / `X-ClickHouse-Key` headers (nothing in the URL).
 /// - Inserts send gzip-compressed bodies (`Content-Encoding: gzip`).
 /// - Failures to connect, timeouts and answers without a ClickHouse error code (5xx of a proxy) are
 ///   retried with exponential backoff (`retries` times, from `backoffMs`); an SQL error is not.
 public final class ClickHouseClient: Sendable {
+    /// The HTTP client of every ClickHouse connection: like `HTTPClient.shared`, but a refused or
+    /// failed connection fails its request within 2 s instead of being retried by the pool until
+    /// the request's deadline. With the pool's retries, a request to a server that is down waited
+    /// the whole 30 s timeout (and this client's retries four times that), so the spool reported
+    /// ClickHouse as reachable for minutes after it went down. The retries are ours (below), and the
+    /// spool's drainer retries sends with its own backoff.
+    static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(2)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     /// The server's base address, `http://host:port`.
     public let base: String
     let user: String?
@@ -117,7 +131,7 @@ public final class ClickHouseClient: Sendable {
         if gzip { request.headers.add(name: "Content-Encoding", value: "gzip") }
         let response: HTTPClient.Response
         do {
-            response = try HTTPClient.shared.execute(
+            response = try Self.http.execute(
                 request: request, deadline: .now() + .milliseconds(timeoutMs)
             ).wait()
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {

@@ -89,8 +89,9 @@ extension DaemonProcessTests {
         let database = "fathom_it_" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         let url = "clickhouse://\(ClickHouseServer.single!)/\(database)"
         defer { ClickHouseServer.execute(ClickHouseServer.single!, "DROP DATABASE IF EXISTS \(database)") }
-        try await streamWithInterruptions(cli, url: url, seed: 63) { daemon, _ in
+        _ = try await streamWithInterruptions(cli, url: url, seed: 63) { daemon, _ in
             daemon.kill9()
+            return nil
         }
     }
 
@@ -104,18 +105,15 @@ extension DaemonProcessTests {
         defer { server.stop() }
         try await server.start()
         let url = "clickhouse://\(server.address)/fathom_outage"
-        var outage: [String: Any]? = nil
-        try await streamWithInterruptions(cli, url: url, seed: 64, interruptions: 1) { _, status in
-            server.stop()
-            let down = Date()
-            // Keep writing is done by the caller after this returns; here, watch the backlog grow.
-            var last: [String: Any]? = nil
-            while Date().timeIntervalSince(down) < 30 {
-                try await Task.sleep(for: .milliseconds(500))
-                last = try? statusJSON(cli, url: status) ?? last
-            }
-            outage = last
-            try await server.start()
+        // ClickHouse dies (SIGKILL) at 15 % of the logs and comes back 30 s later; the rest of the logs
+        // are written during those 30 s.
+        // The writer pauses while the server is killed: a long partial-line timeout keeps a pause
+        // mid-line from flushing half a line as a line (as documented).
+        let outage = try await streamWithInterruptions(
+            cli, url: url, seed: 64, interruptions: 1, partialLineTimeout: "5m"
+        ) { _, _ in
+            server.stop(crash: true)
+            return Outage(seconds: 30) { try await server.start() }
         }
         let spool = outage?["spool"] as? [String: Any]
         #expect((spool?["batches"] as? Int ?? 0) > 0, "batches waited in the spool while ClickHouse was down: \(String(describing: spool))")
@@ -129,10 +127,10 @@ extension DaemonProcessTests {
     /// the daemon and its status URL) at `interruptions` moments mid-stream and restarting the
     /// daemon if it is gone; then waits for the spool to drain and compares every answer with a
     /// clean embedded ingest of the same files.
-    private func streamWithInterruptions(
-        _ cli: CLIRunner, url: String, seed: UInt64, interruptions: Int = 3,
-        interrupt: (DaemonProcess, String) async throws -> Void
-    ) async throws {
+    func streamWithInterruptions(
+        _ cli: CLIRunner, url: String, seed: UInt64, interruptions: Int = 3, partialLineTimeout: String = "20s",
+        interrupt: (DaemonProcess, String) async throws -> Outage?
+    ) async throws -> [String: Any]? {
         let logs = cli.directory.appendingPathComponent("logs").path
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
         var g = try LogGenerator(GeneratorConfig(seed: Int(seed), invocations: 900, functions: 3, seconds: 900,
@@ -144,7 +142,7 @@ extension DaemonProcessTests {
         let status = "http://127.0.0.1:\(port)"
         let spool = cli.directory.appendingPathComponent("spool.sqlite").path
         let args = [logs, "--listen", "127.0.0.1:\(port)", "--poll", "20ms", "--scan-interval", "100ms",
-                    "--partial-line-timeout", "20s", "--store", url, "--spool", spool]
+                    "--partial-line-timeout", partialLineTimeout, "--store", url, "--spool", spool]
         var daemon = try DaemonProcess(args, cli: cli)
         defer { daemon.killIfRunning() }
         var rng = ProcessTestRNG(seed: seed)
@@ -153,19 +151,43 @@ extension DaemonProcessTests {
         var written = 0
         let marks = (0..<interruptions).map { k in total * (15 + 70 * k / max(interruptions, 1)) / 100 }
         var next = 0
+        // An outage under way: when it ends, how to end it, and the last status seen during it.
+        var outage: (ends: Date, end: () async throws -> Void)? = nil
+        var seenDuringOutage: [String: Any]? = nil
+        var sampled = Date.distantPast
+        func watchOutage(force: Bool) async throws {
+            guard let o = outage else { return }
+            if Date().timeIntervalSince(sampled) >= 0.5 {
+                sampled = Date()
+                seenDuringOutage = try statusJSON(cli, url: status) ?? seenDuringOutage
+            }
+            if force || Date() >= o.ends {
+                while Date() < o.ends {
+                    try await Task.sleep(for: .milliseconds(500))
+                    seenDuringOutage = try statusJSON(cli, url: status) ?? seenDuringOutage
+                }
+                outage = nil
+                try await o.end()
+            }
+        }
         while let i = files.indices.filter({ offsets[$0] < files[$0].bytes.count }).randomElement(using: &rng) {
             let n = Swift.min(Int.random(in: 1...900, using: &rng), files[i].bytes.count - offsets[i])
             try append(logs + "/" + files[i].path!, files[i].bytes[offsets[i]..<(offsets[i] + n)])
             offsets[i] += n
             written += n
-            try await Task.sleep(for: .milliseconds(2))
+            // During an outage the writes are spread over it (the writer is slower than the outage).
+            try await Task.sleep(for: .milliseconds(outage == nil ? 2 : 20))
+            try await watchOutage(force: false)
             if next < marks.count && written >= marks[next] {
                 next += 1
                 _ = try statusJSON(cli, url: status)
-                try await interrupt(daemon, status)
+                if let o = try await interrupt(daemon, status) {
+                    outage = (Date().addingTimeInterval(o.seconds), o.end)
+                }
                 if !daemon.process.isRunning { daemon = try DaemonProcess(args, cli: cli) }
             }
         }
+        try await watchOutage(force: true)
         #expect(next == interruptions)
         let st = try await waitForDrained(cli, url: status, lines: expectedLines, timeout: 120)
         #expect(st?["lines"] as? Int == expectedLines, "the daemon read every line: \(daemon.stderr.suffix(2000))")
@@ -175,6 +197,7 @@ extension DaemonProcessTests {
         let ingest = try cli.run(["ingest", logs, "--quiet", "--store", clean])
         #expect(ingest.status == 0, "\(ingest.stderr)")
         try expectSameAnswers(cli, url, clean, traces: truthTraces(truth))
+        return seenDuringOutage
     }
 
     /// `functions`, `query`, `metrics`, `trace` and `compare` give the same JSON on both stores
@@ -214,6 +237,12 @@ func truthTraces(_ truth: [String: Any]) -> [String: Int] {
     (truth["traces"] as? [String: Any] ?? [:]).compactMapValues { ($0 as? [Any])?.count }
 }
 
+/// A store outage a test causes: how long it lasts, and how it ends.
+struct Outage {
+    var seconds: Double
+    var end: () async throws -> Void
+}
+
 /// Waits until the daemon has read `lines` (when given) and its spool is empty; the last status.
 func waitForDrained(_ cli: CLIRunner, url: String, lines: Int? = nil, timeout: Double) async throws -> [String: Any]? {
     let deadline = Date().addingTimeInterval(timeout)
@@ -222,7 +251,7 @@ func waitForDrained(_ cli: CLIRunner, url: String, lines: Int? = nil, timeout: D
     while Date() < deadline {
         if let st = try statusJSON(cli, url: url) {
             last = st
-            let drained = (st["spool"] as? [String: Any])?["batches"] as? Int == 0
+            let drained = st["spool"] == nil || (st["spool"] as? [String: Any])?["batches"] as? Int == 0
             let read = lines.map { st["lines"] as? Int == $0 } ?? (st["caught_up"] as? Bool ?? true)
             // Two quiet polls in a row: read, committed and sent.
             quiet = drained && read && (st["in_flight"] as? Int ?? 0) >= 0 ? quiet + 1 : 0

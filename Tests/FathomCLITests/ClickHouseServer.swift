@@ -24,7 +24,6 @@ final class ClickHouseServer {
     let directory: URL
     let httpPort: Int
     let tcpPort: Int
-    private var process: Process?
 
     var address: String { "127.0.0.1:\(httpPort)" }
 
@@ -64,18 +63,28 @@ final class ClickHouseServer {
             """.write(toFile: "\(d)/users.xml", atomically: true, encoding: .utf8)
     }
 
+    /// The server's process id while it runs.
+    private(set) var pid: pid_t?
+
     /// Starts the server and waits (up to 60 s) until it answers `/ping`.
+    ///
+    /// It is started through `sh`, detached, and not as a Foundation `Process`: clickhouse-server
+    /// closes the descriptors it inherits, and Foundation takes the closing of its watch socket for
+    /// the child's exit and blocks in `waitpid` on it, which stops it noticing any other child.
     func start() async throws {
         guard let binary = Self.binary else { throw POSIXError(.ENOENT) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = ["--config-file=\(directory.path)/config.xml"]
-        p.currentDirectoryURL = directory
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        process = p
+        let sh = Process()
+        sh.executableURL = URL(fileURLWithPath: "/bin/sh")
+        let d = directory.path
+        sh.arguments = ["-c", "cd '\(d)' && setsid '\(binary)' --config-file='\(d)/config.xml' </dev/null >/dev/null 2>&1 & echo $!"]
+        let out = Pipe()
+        sh.standardOutput = out
+        sh.standardError = FileHandle.nullDevice
+        sh.standardInput = FileHandle.nullDevice
+        try sh.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        sh.waitUntilExit()
+        pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             if ping() { return }
@@ -86,15 +95,24 @@ final class ClickHouseServer {
                       userInfo: [NSLocalizedDescriptionKey: "clickhouse-server did not start: \(log.suffix(2000))"])
     }
 
-    /// Stops the server (SIGTERM, then SIGKILL after 20 s) and waits for it to be gone.
-    func stop() {
-        guard let p = process, p.isRunning else { return }
-        kill(p.processIdentifier, SIGTERM)
+    /// Stops the server and waits until it is gone: SIGKILL at once (`crash`), else SIGTERM and
+    /// SIGKILL after 20 s (ClickHouse 18.16 goes on answering queries for a while after SIGTERM).
+    func stop(crash: Bool = false) {
+        guard let p = pid else { return }
+        pid = nil
+        func alive() -> Bool {
+            guard kill(p, 0) == 0 else { return false }
+            // A zombie (not reaped yet) is gone for our purposes.
+            let stat = (try? String(contentsOfFile: "/proc/\(p)/stat", encoding: .utf8)) ?? ""
+            return !(stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") ?? false)
+        }
+        kill(p, crash ? SIGKILL : SIGTERM)
         let deadline = Date().addingTimeInterval(20)
-        while p.isRunning && Date() < deadline { usleep(50_000) }
-        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-        p.waitUntilExit()
-        process = nil
+        while alive() && Date() < deadline { usleep(50_000) }
+        if alive() {
+            kill(p, SIGKILL)
+            while alive() { usleep(50_000) }
+        }
     }
 
     /// Whether `/ping` answers now.
