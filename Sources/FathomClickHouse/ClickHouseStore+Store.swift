@@ -7,11 +7,14 @@ final class SpoolHolder: Sendable {
     let state = Mutex<(spool: Spool, drainer: SpoolDrainer)?>(nil)
     /// When retention was last enforced (the newest flight's commit time, ms).
     let retentionCheckedAt = Mutex<Int64?>(nil)
+    /// Whether the schema was brought up to date by this process.
+    let migrated = Mutex(false)
 }
 
 extension ClickHouseStore: Store, FlightSink {
     /// Stores one flight from the spool (see ``send(batch:writer:first:committedAt:)``).
     public func send(_ flight: Flight) throws {
+        try migrateOnce()
         try send(batch: flight.batch, writer: flight.writer, first: flight.first, committedAt: flight.committedAt)
         // With `retention=` in the URL, the writer drops expired day partitions at most once an
         // hour (of commit time), after a successful send; a failure is logged, not retried here.
@@ -54,6 +57,7 @@ extension ClickHouseStore: Store, FlightSink {
 
     /// Waits (up to the URL's timeout × 10, at least a minute) until the spool is empty.
     public func flush() throws {
+        try migrateOnce()
         guard spoolHolder.state.withLock({ $0 != nil }) else { return }
         try spooled().drainer.flush(timeout: max(60, Double(url.timeoutMs) / 100))
     }

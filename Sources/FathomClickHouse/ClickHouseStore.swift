@@ -23,16 +23,32 @@ public final class ClickHouseStore: Sendable {
     /// Connects, creates the database when missing, and brings the schema up to date (on every
     /// shard in cluster mode).
     ///
+    /// - Parameter connectNow: false defers all of that to the first flight sent: a daemon then
+    ///   starts, and spools, while ClickHouse is down.
     /// - Throws: ``ClickHouseError`` when the server cannot be reached, refuses, or holds a newer
     ///   schema.
-    public init(url: ClickHouseURL, spoolPath: String?, spoolMaxBytes: Int64 = 1 << 30, logger: Logger) throws {
+    public init(
+        url: ClickHouseURL, spoolPath: String?, spoolMaxBytes: Int64 = 1 << 30, logger: Logger, connectNow: Bool = true
+    ) throws {
         self.url = url
         self.schema = ClickHouseSchema(url: url)
         self.client = ClickHouseClient(url: url, logger: logger)
         self.spoolPath = spoolPath
         self.spoolMaxBytes = spoolMaxBytes
         self.logger = logger
-        try migrate()
+        if connectNow {
+            try migrate()
+            spoolHolder.migrated.withLock { $0 = true }
+        }
+    }
+
+    /// Brings the schema up to date once per process (for a store opened with `connectNow: false`).
+    func migrateOnce() throws {
+        try spoolHolder.migrated.withLock { done in
+            if done { return }
+            try migrate()
+            done = true
+        }
     }
 
     /// Where the store is, without the password.

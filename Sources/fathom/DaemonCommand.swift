@@ -156,7 +156,8 @@ struct DaemonCommand: AsyncParsableCommand {
             do {
                 connection = try StoreLocator.connection(
                     settings.store ?? EmbeddedStore.defaultPath(environment: environment), spool: settings.spool,
-                    spoolMax: settings.spoolMax ?? StoreOptions.defaultSpoolMax, environment: environment)
+                    spoolMax: settings.spoolMax ?? StoreOptions.defaultSpoolMax, environment: environment,
+                    waitForServer: true)
             } catch let e as StoreLocator.Problem {
                 throw SettingsError("store: \(e.message)")
             }

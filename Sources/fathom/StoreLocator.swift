@@ -18,11 +18,14 @@ enum StoreLocator {
     ///   - location: a path or a `clickhouse://` URL.
     ///   - spool: the spool file for a ClickHouse store (nil: the default for that URL).
     ///   - spoolMax: the spool's size bound, like `512MiB` or `2GiB`.
+    ///   - waitForServer: open a ClickHouse store without contacting the server (the daemon: it
+    ///     starts and spools while ClickHouse is down); commands that read want to fail at once.
     static func connection(
-        _ location: String, spool: String?, spoolMax: String, environment: [String: String]
+        _ location: String, spool: String?, spoolMax: String, environment: [String: String], waitForServer: Bool = false
     ) throws -> StoreConnection {
         if location.lowercased().hasPrefix("clickhouse://") {
-            return try clickHouse(location, spool: spool, spoolMax: try size(spoolMax), environment: environment)
+            return try clickHouse(
+                location, spool: spool, spoolMax: try size(spoolMax), environment: environment, lazy: waitForServer)
         }
         if let scheme = location.range(of: "://"), !location[..<scheme.lowerBound].contains("/") {
             throw Problem(message: "'\(location)' is not a file path, and \(location[..<scheme.lowerBound]):// is not a store Fathom knows (use a path, or clickhouse://host:8123/database)")
@@ -58,7 +61,7 @@ enum StoreLocator {
     }
 
     private static func clickHouse(
-        _ location: String, spool: String?, spoolMax: Int64, environment: [String: String]
+        _ location: String, spool: String?, spoolMax: Int64, environment: [String: String], lazy: Bool
     ) throws -> StoreConnection {
         var url: ClickHouseURL
         do {
@@ -74,7 +77,12 @@ enum StoreLocator {
         let fixed = url
         return StoreConnection(
             location: url.description, isEmbedded: false,
-            openWriter: { try ClickHouseStore(url: fixed, spoolPath: spoolPath, spoolMaxBytes: spoolMax, logger: logger) },
-            openReader: { try ClickHouseStore(url: fixed, spoolPath: nil, spoolMaxBytes: spoolMax, logger: logger) })
+            // The writer always opens without the server: its batches go to the spool first.
+            openWriter: {
+                try ClickHouseStore(url: fixed, spoolPath: spoolPath, spoolMaxBytes: spoolMax, logger: logger, connectNow: false)
+            },
+            openReader: {
+                try ClickHouseStore(url: fixed, spoolPath: nil, spoolMaxBytes: spoolMax, logger: logger, connectNow: !lazy)
+            })
     }
 }
