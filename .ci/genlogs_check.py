@@ -204,6 +204,31 @@ def daemon_case(fathom, genlogs):
         compare(fathom, store, json.load(open(truth)), label)
 
 
+def clickhouse_targets():
+    """The ClickHouse servers .ci/clickhouse.sh started (none when the variables are unset)."""
+    targets = []
+    if os.environ.get("FATHOM_CLICKHOUSE"):
+        targets.append(("single node", os.environ["FATHOM_CLICKHOUSE"], ""))
+    if os.environ.get("FATHOM_CLICKHOUSE_CLUSTER"):
+        targets.append(("cluster fathom_2s", os.environ["FATHOM_CLICKHOUSE_CLUSTER"], "?cluster=fathom_2s"))
+    if not targets:
+        print("genlogs: FATHOM_CLICKHOUSE is not set; skipping the ClickHouse cases")
+    return targets
+
+
+def drop_database(address, db, query):
+    """Drops `db` on the server (and, for the script's cluster, on its other shard)."""
+    import urllib.request
+    hosts = [address]
+    if query:
+        hosts.append(address.replace("127.0.0.2", "127.0.0.3"))
+    for h in hosts:
+        try:
+            urllib.request.urlopen(f"http://{h}/", data=f"DROP DATABASE IF EXISTS {db}".encode(), timeout=30).read()
+        except Exception as e:  # cleaning up only
+            print(f"genlogs: could not drop {db} on {h}: {e}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--fathom", required=True)
@@ -229,6 +254,17 @@ def main():
                 subprocess.run(cmd + ["--out-dir", os.path.join(d, "logs")], check=True)
                 run(fathom, store, ["ingest", os.path.join(d, "logs"), "--quiet"] + ingest_args)
             compare(fathom, store, json.load(open(truth)), label)
+            # The same logs into ClickHouse (one node, then the 2-shard cluster) give the same truth.
+            if label in ("json tree", "cwl gzip") and not stdin:
+                for name, address, query in clickhouse_targets():
+                    db = "fathom_genlogs_" + os.urandom(4).hex()
+                    url = f"clickhouse://{address}/{db}{query}"
+                    spool = ["--spool", os.path.join(d, db + ".spool")]
+                    try:
+                        run(fathom, url, ["ingest", os.path.join(d, "logs"), "--quiet"] + spool + ingest_args)
+                        compare(fathom, url, json.load(open(truth)), f"{label} on ClickHouse {name}")
+                    finally:
+                        drop_database(address, db, query)
     daemon_case(fathom, a.genlogs)
     print(f"genlogs: {passed} passed, {len(failed)} failed")
     sys.exit(1 if failed else 0)
