@@ -41,14 +41,7 @@ extension EmbeddedStore {
                 try insertQuarantine(batch.quarantine, now: now, db: db)
                 try failpoint(.checkpoints)
                 try upsertCheckpoints(batch.checkpoints, now: now, db: db)
-                if let state = batch.state {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO ingest_state (name, state, updated_at) VALUES ('daemon', ?, ?)
-                            ON CONFLICT (name) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
-                            """,
-                        arguments: [Data(state), now])
-                }
+                if let state = batch.state { try saveIngestState(state, now: now, db: db) }
                 return ids
             }
         }
@@ -205,6 +198,16 @@ extension EmbeddedStore {
             link.bind(3, l.rowID)
             try link.execute()
         }
+    }
+
+    /// Replaces the stored ingestor state (`ingest_state`, row `daemon`).
+    func saveIngestState(_ state: [UInt8], now: Int64, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO ingest_state (name, state, updated_at) VALUES ('daemon', ?, ?)
+                ON CONFLICT (name) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+                """,
+            arguments: [Data(state), now])
     }
 
     private func insertQuarantine(_ entries: [QuarantineEntry], now: Int64, db: Database) throws {

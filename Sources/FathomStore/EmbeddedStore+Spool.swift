@@ -43,14 +43,7 @@ extension EmbeddedStore {
                     arguments: [Data(data), data.count, now])
                 let seq = db.lastInsertedRowID
                 try upsertCheckpoints(batch.checkpoints, now: now, db: db)
-                if let state = batch.state {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO ingest_state (name, state, updated_at) VALUES ('daemon', ?, ?)
-                            ON CONFLICT (name) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
-                            """,
-                        arguments: [Data(state), now])
-                }
+                if let state = batch.state { try saveIngestState(state, now: now, db: db) }
                 return seq
             }
         }
