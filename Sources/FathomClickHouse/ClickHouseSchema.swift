@@ -64,7 +64,9 @@ public struct ClickHouseSchema: Sendable {
                 writer String, batch Int64, count UInt64, sum Float64, min Float64, max Float64, rollup String
                 """,
             engine: "ReplacingMergeTree",
-            orderBy: "function, version, name, kind, tags, minute, writer, batch",
+            // Reads ask for series (name, kind, tags: the tags hold function and version) over
+            // a span of minutes: that order lets the primary index narrow to exactly those.
+            orderBy: "name, kind, tags, minute, writer, batch",
             shardingKey: "cityHash64(function)"),
         Table(
             name: "series",
