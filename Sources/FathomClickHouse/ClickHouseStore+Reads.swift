@@ -44,7 +44,8 @@ extension ClickHouseStore: MetricReader {
             let rows = try client.query(
                 """
                 SELECT name, kind, tags, minute, rollup FROM \(schema.qualified("rollups")) FINAL
-                WHERE day >= \(TSV.literal(TSV.dayText(ms: from))) AND day <= \(TSV.literal(TSV.dayText(ms: to - 1)))
+                WHERE day >= \(TSV.literal(TSV.dayText(ms: min(max(from, 0), Self.lastDay))))
+                  AND day <= \(TSV.literal(TSV.dayText(ms: min(max(to - 1, 0), Self.lastDay))))
                   AND (name, kind, tags) IN (\(part.joined(separator: ", ")))
                   AND minute >= \(from) AND minute < \(to)
                 """)
@@ -55,6 +56,10 @@ extension ClickHouseStore: MetricReader {
         }
         return result
     }
+
+    /// The last day a `Date` column holds (2105-12-31 on ClickHouse 18.16): open-ended spans are
+    /// clamped to it.
+    static let lastDay: Int64 = 4_291_660_800_000
 
     /// Merges rows of (name, kind, tags, minute, rollup) into per-series minutes.
     private func mergeRows(

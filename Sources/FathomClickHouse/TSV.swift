@@ -133,9 +133,12 @@ enum TSV {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// `YYYY-MM-DD` of the UTC day holding `ms`.
+    /// `YYYY-MM-DD` of the UTC day holding `ms`, clamped to the days a `Date` column holds
+    /// (1970-01-01 … 2105-12-31 on every version): a row with an absurd time still goes in (its
+    /// exact time is in its own column) instead of failing its whole flight again and again.
     static func dayText(ms: Int64) -> String {
-        let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+        let ms = min(max(ms, 0), ClickHouseStore.lastDay)
+        let days = ms / 86_400_000
         let (y, m, d) = civil(days: days)
         func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return "\(y)-\(two(m))-\(two(d))"

@@ -507,3 +507,24 @@ import Testing
         }
     }
 }
+
+/// Times a log can carry but a `Date` partition column cannot (before 1970, after 2105).
+struct ExtremeTimeConformanceTests {
+    @Test(arguments: Backend.all)
+    func invocationsAndRollupsAtExtremeTimesAreStoredAndFound(_ backend: Backend) throws {
+        try withStore(backend) { store in
+            let early: Int64 = -86_400_000 * 400  // 1968
+            let late: Int64 = 32_503_680_000_000  // 3000-01-01
+            var batch = IngestBatch()
+            batch.invocations = [invocation("early", start: early), invocation("late", start: late)]
+            let k = key("fn.duration")
+            batch.rollups = [k: [early: rollup([1, 2], at: early), late: rollup([3], at: late)]]
+            try store.commitAndFlush(batch, now: 0)
+            #expect(try store.invocation(requestID: "early").map(\.start) == [early])
+            #expect(try store.invocation(requestID: "late").map(\.start) == [late])
+            let found = try store.rollups(of: [k], from: Int64.min / 2, to: Int64.max / 2)[k] ?? []
+            #expect(found.map(\.minute) == [early, late])
+            #expect(found.map(\.rollup.count) == [2, 1])
+        }
+    }
+}
