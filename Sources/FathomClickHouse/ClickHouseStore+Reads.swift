@@ -252,6 +252,23 @@ extension ClickHouseStore {
         return result.sorted { $0.0 < $1.0 }
     }
 
+    /// Rollups stored: distinct (series, minute), counted one day at a time. A minute lies in one
+    /// day, and the GROUP BY of a whole 30-day store over all days at once ran out of the server's
+    /// memory (4 GiB for 78 M rollups on 18.16).
+    private func rollupCount() throws -> Int {
+        var days = Set<String>()
+        for row in try client.query("SELECT DISTINCT day FROM \(schema.qualified("rollups"))") { days.insert(row.string(0)) }
+        var total = 0
+        for day in days.sorted() {
+            total += Int(try client.scalar(
+                """
+                SELECT count() FROM (SELECT 1 FROM \(schema.qualified("rollups")) WHERE day = \(TSV.literal(day))
+                GROUP BY name, kind, tags, minute)
+                """) ?? "0") ?? 0
+        }
+        return total
+    }
+
     /// Row counts (duplicates not merged yet counted once) and the bytes on disk of the database's
     /// parts (over every shard in cluster mode).
     public func stats() throws -> StoreStats {
@@ -267,8 +284,7 @@ extension ClickHouseStore {
         ).first { _ in true }
         return StoreStats(
             series: try count("SELECT count() FROM (SELECT name FROM \(schema.qualified("series")) GROUP BY name, kind, tags)"),
-            rollups: try count(
-                "SELECT count() FROM (SELECT name FROM \(schema.qualified("rollups")) FINAL GROUP BY name, kind, tags, minute)"),
+            rollups: try rollupCount(),
             invocations: Int(try inv?.int(0) ?? 0), invocationsWithLines: Int(try inv?.int(1) ?? 0),
             quarantine: try count("SELECT count() FROM \(schema.qualified("quarantine")) FINAL"),
             sources: try count("SELECT count() FROM \(schema.qualified("sources")) FINAL"),

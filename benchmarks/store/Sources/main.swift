@@ -22,15 +22,17 @@ struct Options {
     var spool: String?
     var runs = 20
     var reset = false
+    var queriesOnly = false
     var tsv = false
 
     static let usage = """
         usage: fathom-store-bench --store PATH|clickhouse://HOST:PORT/DB [--days 30] [--functions 200] [--versions 3]
-                                  [--spool PATH] [--runs 20] [--reset] [--tsv]
+                                  [--spool PATH] [--runs 20] [--reset] [--queries-only] [--tsv]
           --store   an embedded store file (must not exist unless --reset) or a ClickHouse URL
           --spool   the ClickHouse store's spool file (default: a temporary file)
           --runs    how many times each query is timed
           --reset   empty the store first (otherwise it must be empty)
+          --queries-only  time the queries (and stats) of a store an earlier run filled
           --tsv     print `metric<TAB>value` lines (for run.sh) instead of a markdown table
         """
 
@@ -56,6 +58,7 @@ struct Options {
             case "--spool": o.spool = value()
             case "--runs": o.runs = int()
             case "--reset": o.reset = true
+            case "--queries-only": o.queriesOnly = true
             case "--tsv": o.tsv = true
             case "-h", "--help":
                 print(usage)
@@ -223,7 +226,9 @@ func run(_ o: Options) throws -> [(String, String)] {
     }
     let (store, engine) = try openStore(o)
     if o.reset { try store.reset() }
-    guard try store.series(named: nil).isEmpty else { fail("\(store.location) is not empty: pass --reset") }
+    if !o.queriesOnly {
+        guard try store.series(named: nil).isEmpty else { fail("\(store.location) is not empty: pass --reset") }
+    }
     let all = workloads(functions: o.functions, versions: o.versions)
     // Day 0 starts on 2026-10-01T00:00Z.
     let start: Int64 = 1_790_812_800_000
@@ -236,7 +241,7 @@ func run(_ o: Options) throws -> [(String, String)] {
     let clock = ContinuousClock()
     var committing = Duration.zero, generating = Duration.zero
     var totalRollups = 0, totalBytes = 0
-    for d in 0..<o.days {
+    for d in 0..<(o.queriesOnly ? 0 : o.days) {
         var made: (IngestBatch, rollups: Int, bytes: Int)? = nil
         generating += clock.measure { made = day(d, start: start, workloads: all, random: &random) }
         let (batch, n, bytes) = made!
@@ -250,11 +255,13 @@ func run(_ o: Options) throws -> [(String, String)] {
         note("  day \(d + 1)/\(o.days): \(n) rollups (\(fmt(Double(bytes) / 1e6)) MB) in \(fmt(seconds(took), 2)) s")
     }
     let secs = seconds(committing)
+    if !o.queriesOnly {
     row("rollups", "\(totalRollups)")
     row("rollup bytes (serialized)", "\(fmt(Double(totalBytes) / 1e6)) MB")
     row("insert time", "\(fmt(secs, 1)) s (generating: \(fmt(seconds(generating), 1)) s, not counted)")
     row("insert rollups/s", "\(Int(Double(totalRollups) / secs))")
     row("insert MB/s", fmt(Double(totalBytes) / 1e6 / secs, 2))
+    }
     let stats = try store.stats()
     row("store size", "\(fmt(Double(stats.bytes) / 1e6)) MB")
     row("series / rollups stored", "\(stats.series) / \(stats.rollups)")
