@@ -34,6 +34,9 @@ extension ClickHouseStore: MetricReader {
             byText[key.name + "\u{0}" + key.kind.rawValue + "\u{0}" + tags] = key
             tuples.append("(\(TSV.literal(key.name)), \(TSV.literal(key.kind.rawValue)), \(TSV.literal(tags)))")
         }
+        // The names alone, on the first column of the sorting key, let 18.16's index skip what a
+        // tuple IN does not (measured: a third of the time for an hour of 200 functions).
+        let names = Set(series.map(\.name)).sorted().map(TSV.literal).joined(separator: ", ")
         var merged: [SeriesKey: [Int64: Rollup]] = [:]
         // A few hundred keys per query keeps the SQL text small. The day bounds prune partitions
         // (FINAL reads every part it is given); the sorting key starts with (name, kind, tags,
@@ -46,6 +49,7 @@ extension ClickHouseStore: MetricReader {
                 SELECT name, kind, tags, minute, rollup FROM \(schema.qualified("rollups")) FINAL
                 WHERE day >= \(TSV.literal(TSV.dayText(ms: min(max(from, 0), Self.lastDay))))
                   AND day <= \(TSV.literal(TSV.dayText(ms: min(max(to - 1, 0), Self.lastDay))))
+                  AND name IN (\(names))
                   AND (name, kind, tags) IN (\(part.joined(separator: ", ")))
                   AND minute >= \(from) AND minute < \(to)
                 """)
