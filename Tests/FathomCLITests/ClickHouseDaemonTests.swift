@@ -253,8 +253,8 @@ func waitForDrained(_ cli: CLIRunner, url: String, lines: Int? = nil, timeout: D
             last = st
             let drained = st["spool"] == nil || (st["spool"] as? [String: Any])?["batches"] as? Int == 0
             let read = lines.map { st["lines"] as? Int == $0 } ?? (st["caught_up"] as? Bool ?? true)
-            // Two quiet polls in a row: read, committed and sent.
-            quiet = drained && read && (st["in_flight"] as? Int ?? 0) >= 0 ? quiet + 1 : 0
+            // Three polls in a row with everything read and sent.
+            quiet = drained && read ? quiet + 1 : 0
             if quiet >= 3 { return st }
         }
         try await Task.sleep(for: .milliseconds(300))
