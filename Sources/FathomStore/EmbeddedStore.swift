@@ -35,14 +35,7 @@ public final class EmbeddedStore: Sendable {
     ///   a newer Fathom.
     public init(path: String) throws {
         self.path = path
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw StoreError.cannotCreateDirectory(path: path, reason: Self.reason(of: error))
-            }
-        }
+        try Self.createFolder(of: path)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw StoreError.cannotOpen(path: path, reason: "it is a folder")
@@ -113,6 +106,19 @@ public final class EmbeddedStore: Sendable {
             return try body()
         } catch let error as DatabaseError {
             throw StoreError.from(error, path: path)
+        }
+    }
+
+    /// Creates the folders `path` lies in, as needed.
+    ///
+    /// - Throws: ``StoreError/cannotCreateDirectory(path:reason:)`` with the system's reason.
+    static func createFolder(of path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        guard !directory.isEmpty else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.cannotCreateDirectory(path: path, reason: reason(of: error))
         }
     }
 

@@ -38,14 +38,8 @@ public final class Spool: Sendable {
     public init(path: String, maxBytes: Int64) throws {
         self.path = path
         self.maxBytes = maxBytes
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw StoreError.cannotCreateDirectory(path: path, reason: "\(error.localizedDescription)")
-            }
-        }
+        // The lock file sits beside the spool, so its folder is needed before the store opens.
+        try EmbeddedStore.createFolder(of: path)
         lockFD = try Self.lock(path: path)
         do {
             store = try EmbeddedStore(path: path)

@@ -41,20 +41,15 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store for writing (ingest); a failure becomes a clear message and exit code 1.
-    func openWriter() throws -> any Store {
-        let c = try connection()
-        do {
-            return try c.openWriter()
-        } catch {
-            throw CLIError("cannot open the store: \(error)")
-        }
-    }
+    func openWriter() throws -> any Store { try open(\.openWriter) }
 
     /// Opens the store for reading; a failure becomes a clear message and exit code 1.
-    func open() throws -> any Store {
+    func open() throws -> any Store { try open(\.openReader) }
+
+    private func open(_ role: KeyPath<StoreConnection, @Sendable () throws -> any Store>) throws -> any Store {
         let c = try connection()
         do {
-            return try c.openReader()
+            return try c[keyPath: role]()
         } catch {
             throw CLIError("cannot open the store: \(error)")
         }
